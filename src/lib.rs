@@ -3,5 +3,8 @@
 //! [`engine::run`] performs one PQXDH handshake between Alice and Bob and
 //! returns a [`transcript::Transcript`]; the views render it.
 
+pub mod cli;
 pub mod engine;
+pub mod json;
+pub mod plain;
 pub mod transcript;

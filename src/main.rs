@@ -1,1 +1,83 @@
-fn main() {}
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use pqxdh_lab::cli::{Cli, Command, Format, RunArgs};
+use pqxdh_lab::engine::{self, RunOptions};
+use pqxdh_lab::transcript::Transcript;
+use pqxdh_lab::{json, plain};
+use rand::Rng;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Transcript {
+            run,
+            format,
+            full_hex,
+        }) => transcript(run, format, full_hex),
+        None => transcript(cli.run, Format::Text, false),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("pqxdh-lab: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Picks the seed: the given one, or a random one that is announced.
+fn options(run: RunArgs, announce: bool) -> RunOptions {
+    let seed = run.seed.unwrap_or_else(|| {
+        let seed = rand::rng().random_range(0..1_000_000);
+        if announce {
+            eprintln!("pqxdh-lab: no --seed given, using seed {seed} (replay with --seed {seed})");
+        }
+        seed
+    });
+    RunOptions {
+        seed,
+        one_time_prekey: run.one_time_prekey,
+    }
+}
+
+fn run_engine(options: RunOptions) -> Result<Transcript, String> {
+    engine::run(options).map_err(|e| format!("the run with seed {} failed: {e}", options.seed))
+}
+
+fn transcript(run: RunArgs, format: Format, full_hex: bool) -> Result<ExitCode, String> {
+    // The text output shows the seed itself; JSON carries it in the document,
+    // so only the announcement on stderr is needed there.
+    let options = options(run, format == Format::Json);
+    let t = run_engine(options)?;
+    let text = match format {
+        Format::Text => plain::render(
+            &t,
+            if full_hex {
+                plain::Hex::Full
+            } else {
+                plain::Hex::Short
+            },
+        ),
+        Format::Json => json::render(&t),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        // A closed pipe (e.g. `| head`) is not an error worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("could not write the transcript: {e}"));
+        }
+    }
+    if !t.truth_check_passed() || !t.wire_scan.clean() {
+        return Err(
+            "the truth check against libsignal FAILED: the values above are not what \
+             libsignal computed. Please report this with the seed."
+                .to_string(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

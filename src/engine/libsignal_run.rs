@@ -6,10 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use futures::executor::block_on;
 use libsignal_protocol::{
-    CiphertextMessage, DeviceId, InMemSignalProtocolStore, KyberPreKeyStore,
-    PreKeySignalMessage, PreKeyStore, ProtocolAddress, SessionRecord, SessionStore,
-    SignalProtocolError, SignedPreKeyStore, message_decrypt, message_encrypt,
-    process_prekey_bundle,
+    CiphertextMessage, DeviceId, InMemSignalProtocolStore, KyberPreKeyStore, PreKeySignalMessage,
+    PreKeyStore, ProtocolAddress, SessionRecord, SessionStore, SignalProtocolError,
+    SignedPreKeyStore, message_decrypt, message_encrypt, process_prekey_bundle,
 };
 use rand::{CryptoRng, Rng};
 

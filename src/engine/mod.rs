@@ -40,6 +40,20 @@ pub const FIRST_MESSAGE_TEXT: &str = "Hello Bob! This is Alice, over PQXDH.";
 /// The only KEM this crate's libsignal uses for prekeys by default.
 pub const KEM: &str = "kyber1024";
 
+/// Each party draws from its own ChaCha20 stream of the seed, so that turning
+/// the one-time prekey on or off (Bob's last draw) leaves every other key of
+/// the same seed unchanged: the difference a learner sees is OPK_B and DH4.
+const BOB_STREAM: u64 = 1;
+const ALICE_STREAM: u64 = 2;
+/// EK_A, the Kyber encapsulation, and everything libsignal draws after them.
+const HANDSHAKE_STREAM: u64 = 3;
+
+fn rng_stream(seed: u64, stream: u64) -> ChaCha20Rng {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
 /// How to run the handshake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunOptions {
@@ -108,12 +122,14 @@ use ValueKind::*;
 /// Runs PQXDH for one seed and returns the full transcript, truth check and
 /// wire scan included. Check [`Transcript::truth_check_passed`] before trusting it.
 pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
-    let mut rng = ChaCha20Rng::seed_from_u64(options.seed);
     let mut rec = Recorder::default();
 
     // 1. Bob's keys, then Alice's identity.
-    let bob = BobKeys::generate(&mut rng, options.one_time_prekey)?;
-    let alice = AliceKeys::generate(&mut rng);
+    let bob = BobKeys::generate(
+        &mut rng_stream(options.seed, BOB_STREAM),
+        options.one_time_prekey,
+    )?;
+    let alice = AliceKeys::generate(&mut rng_stream(options.seed, ALICE_STREAM));
     let ik_b = bob.identity.identity_key().serialize();
     let spk_b = bob.signed_prekey.public_key.serialize();
     let pqspk_b = bob.kyber_prekey.public_key.serialize();
@@ -216,6 +232,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     // 4. EK_A and the DHs. libsignal's process_prekey_bundle draws EK_A and then
     //    the encapsulation from its RNG in this same order; it gets a copy of
     //    the RNG as it is now, so it makes the same random choices.
+    let mut rng = rng_stream(options.seed, HANDSHAKE_STREAM);
     let mut libsignal_rng = rng.clone();
     let ek_a = KeyPair::generate(&mut rng);
     let ek_a_pub = ek_a.public_key.serialize();

@@ -73,7 +73,7 @@ pub const ALICE_IDENTITY: StepText = StepText {
 
 pub const BUNDLE_PUBLISHED: StepText = StepText {
     id: "bundle_published",
-    actor: Actor::Server,
+    actor: Actor::Bob,
     title: "Bob publishes his prekey bundle to the server",
     explanation: "Bob uploads public keys and signatures only, so that Alice can start a \
         conversation while Bob is offline. The server stores these bytes and hands them to \
