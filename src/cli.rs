@@ -60,7 +60,7 @@ every step with your own code."
 pub struct RunArgs {
     /// Fix every random choice: the same seed gives the same bytes on every machine.
     /// Without it a seed is chosen at random and printed, so the run can be replayed.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
 
     /// Bob also publishes a one-time prekey OPK_B, which adds DH4 to the handshake.
@@ -72,4 +72,10 @@ pub struct RunArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("a seed is a whole number from 0 to {}, such as 7", u64::MAX))
 }

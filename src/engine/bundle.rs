@@ -28,6 +28,8 @@ pub enum BundleError {
     BadKey { field: &'static str, reason: String },
     #[error("the bundle repeats field {0}")]
     Repeated(u32),
+    #[error("the signature on {0} does not verify with the bundle's identity key IK_B")]
+    BadSignature(&'static str),
 }
 
 /// Bob's public keys and signatures: all the server ever gets from him.
@@ -173,4 +175,26 @@ impl ServerBundle {
             reason: e.to_string(),
         })
     }
+}
+
+/// Alice's side of steps 2–3: read the bundle from the server's bytes and
+/// verify both prekey signatures with IK_B before trusting any key in it.
+pub fn fetch_and_verify(bytes: &[u8]) -> Result<PreKeyBundle, BundleError> {
+    let fetched = ServerBundle::decode(bytes)?;
+    let bundle = fetched.to_libsignal()?;
+    let bad_key = |e: libsignal_protocol::SignalProtocolError| BundleError::BadKey {
+        field: "bundle",
+        reason: e.to_string(),
+    };
+    let ik_b = bundle.identity_key().map_err(bad_key)?.public_key();
+    let spk_b = bundle.signed_pre_key_public().map_err(bad_key)?;
+    let pqspk_b = bundle.kyber_pre_key_public().map_err(bad_key)?;
+    // The signatures cover the serialized keys, type byte included (EncodeEC / EncodeKEM).
+    if !ik_b.verify_signature(&spk_b.serialize(), &fetched.signed_pre_key_signature) {
+        return Err(BundleError::BadSignature("SPK_B"));
+    }
+    if !ik_b.verify_signature(&pqspk_b.serialize(), &fetched.kyber_pre_key_signature) {
+        return Err(BundleError::BadSignature("PQSPK_B"));
+    }
+    Ok(bundle)
 }

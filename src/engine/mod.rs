@@ -19,9 +19,9 @@ mod steps;
 mod verify;
 pub mod wire;
 
-pub use bundle::{BundleError, ServerBundle};
+pub use bundle::{BundleError, ServerBundle, fetch_and_verify};
 pub use libsignal_run::{address, bob_store, demo_now};
-pub use scan::{KYBER_SK_SECRET_PARTS, WINDOW as SCAN_WINDOW};
+pub use scan::{KYBER_SK_SECRET_PARTS, WINDOW as SCAN_WINDOW, scan as scan_wire};
 
 use libsignal_protocol::{
     KeyPair, PreKeySignalMessage, PrivateKey, PublicKey, SignalProtocolError,
@@ -69,8 +69,6 @@ pub enum EngineError {
     Libsignal(#[from] SignalProtocolError),
     #[error("the prekey bundle could not be read back: {0}")]
     Bundle(#[from] BundleError),
-    #[error("the signature on {0} does not verify with IK_B")]
-    BadSignature(&'static str),
     #[error("the first message could not be dissected: {0}")]
     Dissection(#[from] protobuf::ProtobufError),
 }
@@ -214,18 +212,11 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     );
 
     // 3. Alice reads the bundle back from the server's bytes and verifies it.
-    let fetched = ServerBundle::decode(&bundle_bytes)?;
-    let fetched_bundle = fetched.to_libsignal()?;
+    let fetched_bundle = bundle::fetch_and_verify(&bundle_bytes)?;
     let their_identity = fetched_bundle.identity_key()?.public_key();
+    let their_identity_key_bytes = their_identity.serialize();
     let their_spk = fetched_bundle.signed_pre_key_public()?;
     let their_pqspk = fetched_bundle.kyber_pre_key_public()?.clone();
-    if !their_identity.verify_signature(&their_spk.serialize(), &fetched.signed_pre_key_signature) {
-        return Err(EngineError::BadSignature("SPK_B"));
-    }
-    if !their_identity.verify_signature(&their_pqspk.serialize(), &fetched.kyber_pre_key_signature)
-    {
-        return Err(EngineError::BadSignature("PQSPK_B"));
-    }
     let their_opk = fetched_bundle.pre_key_public()?;
     rec.step(&steps::ALICE_VERIFIES, false, &[]);
 
@@ -291,7 +282,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
             ("pqr_key", DerivedKey, false, &keys.pqr_key),
         ],
     );
-    let ad = [&ik_a[..], &fetched.identity_key[..]].concat();
+    let ad = [&ik_a[..], &their_identity_key_bytes[..]].concat();
     rec.step(
         &steps::ASSOCIATED_DATA,
         false,

@@ -1,0 +1,127 @@
+//! The command line as a user meets it.
+
+use std::process::{Command, Output};
+
+fn pqxdh_lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pqxdh-lab"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_output() {
+    for format in ["text", "json"] {
+        let args = [
+            "transcript",
+            "--seed",
+            "99",
+            "--format",
+            format,
+            "--one-time-prekey",
+        ];
+        let a = pqxdh_lab(&args);
+        let b = pqxdh_lab(&args);
+        assert!(a.status.success(), "{}", stderr(&a));
+        assert_eq!(a.stdout, b.stdout, "{format}");
+    }
+}
+
+#[test]
+fn without_a_seed_one_is_chosen_printed_and_replayable() {
+    let first = pqxdh_lab(&["transcript", "--format", "json"]);
+    assert!(first.status.success());
+    let note = stderr(&first);
+    assert!(note.contains("no --seed given, using seed"), "{note}");
+    let doc: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let seed = doc["seed"].as_u64().unwrap().to_string();
+    assert!(note.contains(&format!("--seed {seed}")), "{note}");
+    let replay = pqxdh_lab(&["transcript", "--format", "json", "--seed", &seed]);
+    assert_eq!(first.stdout, replay.stdout);
+
+    let text = stdout(&pqxdh_lab(&["transcript"]));
+    assert!(text.contains("Seed: "), "the text form shows its seed");
+}
+
+#[test]
+fn the_text_walks_through_every_step_and_reports_the_checks() {
+    let o = pqxdh_lab(&["transcript", "--seed", "5", "--one-time-prekey"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for title in [
+        "Bob creates his identity key IK_B",
+        "Bob publishes his prekey bundle to the server",
+        "Alice fetches the bundle and verifies both signatures",
+        "DH1 = DH(IK_A, SPK_B)",
+        "DH4 = DH(EK_A, OPK_B)",
+        "Alice encapsulates to PQSPK_B: (CT, SS)",
+        "Alice derives the session keys",
+        "Bob decrypts the first message",
+        "Truth check against libsignal's own sessions: PASSED",
+        "Wire scan: searched",
+        "Private keys are shown on purpose",
+    ] {
+        assert!(text.contains(title), "missing {title:?}");
+    }
+    assert!(!text.contains("FAIL"), "{text}");
+    let full = stdout(&pqxdh_lab(&["transcript", "--seed", "5", "--full-hex"]));
+    assert!(full.len() > text.len() && !full.contains("bytes not shown"));
+}
+
+#[test]
+fn the_default_command_prints_the_walk_through() {
+    let o = pqxdh_lab(&["--seed", "5"]);
+    assert!(o.status.success());
+    assert_eq!(
+        o.stdout,
+        pqxdh_lab(&["transcript", "--seed", "5"]).stdout,
+        "until the terminal UI exists"
+    );
+}
+
+#[test]
+fn bad_arguments_get_a_clear_error_and_exit_2() {
+    for (args, expected) in [
+        (
+            &["transcript", "--seed", "x"][..],
+            "invalid value 'x' for '--seed <N>': a seed is a whole number",
+        ),
+        (
+            &["transcript", "--seed", "-1"][..],
+            "invalid value '-1' for '--seed <N>'",
+        ),
+        (&["--seed", "1.5"][..], "a seed is a whole number"),
+        (
+            &["transcript", "--format", "xml"][..],
+            "invalid value 'xml'",
+        ),
+        (&["transcirpt"][..], "unrecognized subcommand"),
+        (
+            &["transcript", "--bogus"][..],
+            "unexpected argument '--bogus'",
+        ),
+    ] {
+        let o = pqxdh_lab(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn help_teaches() {
+    let help = stdout(&pqxdh_lab(&["--help"]));
+    for part in ["PQXDH", "libsignal", "--seed", "transcript", "Examples:"] {
+        assert!(help.contains(part), "--help lacks {part:?}");
+    }
+    let sub = stdout(&pqxdh_lab(&["transcript", "--help"]));
+    assert!(sub.contains("--format") && sub.contains("throwaway demo keys"));
+}
