@@ -14,11 +14,13 @@ Bob publishes prekeys on a server, Alice combines four Diffie-Hellman results wi
 (post-quantum) shared secret, and both arrive at the same key, while the server only ever sees \
 public bytes. Every run is cross-checked against libsignal's own session state.
 
-With no command, pqxdh-lab walks through one run.";
+With no command, pqxdh-lab opens a terminal UI that steps through one run: Alice | Server | Bob \
+side by side, the explanation of each step below. Press ? in it for the keys.";
 
 const EXAMPLES: &str = "Examples:
-  pqxdh-lab                                    walk through a run with a random seed
+  pqxdh-lab                                    step through a run in the terminal UI
   pqxdh-lab --seed 7                           the same bytes on every machine
+  pqxdh-lab --plain --seed 7                   the same run as text (screen readers, pipes)
   pqxdh-lab transcript --seed 7 --one-time-prekey
                                                with OPK_B, so DH4 is used too
   pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks";
@@ -31,6 +33,11 @@ pub struct Cli {
 
     #[command(flatten)]
     pub run: RunArgs,
+
+    /// Print the run as plain text instead of opening the terminal UI. Chosen
+    /// automatically when the output is not a terminal or TERM=dumb.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]

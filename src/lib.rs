@@ -8,3 +8,4 @@ pub mod engine;
 pub mod json;
 pub mod plain;
 pub mod transcript;
+pub mod tui;

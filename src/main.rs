@@ -16,7 +16,7 @@ fn main() -> ExitCode {
             format,
             full_hex,
         }) => transcript(run, format, full_hex),
-        None => transcript(cli.run, Format::Text, false),
+        None => interactive(cli.run, cli.plain),
     };
     match result {
         Ok(code) => code,
@@ -44,6 +44,31 @@ fn options(run: RunArgs, announce: bool) -> RunOptions {
 
 fn run_engine(options: RunOptions) -> Result<Transcript, String> {
     engine::run(options).map_err(|e| format!("the run with seed {} failed: {e}", options.seed))
+}
+
+/// Why the UI cannot run here, if it cannot.
+fn plain_reason() -> Option<&'static str> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        Some("the output is not a terminal")
+    } else if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        Some("TERM=dumb")
+    } else {
+        None
+    }
+}
+
+fn interactive(run: RunArgs, plain: bool) -> Result<ExitCode, String> {
+    if !plain {
+        if let Some(reason) = plain_reason() {
+            eprintln!("pqxdh-lab: {reason}, so printing the plain transcript (as with --plain)");
+        } else {
+            let options = options(run, false);
+            pqxdh_lab::tui::run(options).map_err(|e| e.to_string())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    transcript(run, Format::Text, false)
 }
 
 fn transcript(run: RunArgs, format: Format, full_hex: bool) -> Result<ExitCode, String> {

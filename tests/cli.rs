@@ -77,14 +77,15 @@ fn the_text_walks_through_every_step_and_reports_the_checks() {
 }
 
 #[test]
-fn the_default_command_prints_the_walk_through() {
+fn without_a_terminal_the_default_command_prints_the_plain_transcript() {
+    // Here stdout is a pipe, so the UI is not started.
     let o = pqxdh_lab(&["--seed", "5"]);
     assert!(o.status.success());
-    assert_eq!(
-        o.stdout,
-        pqxdh_lab(&["transcript", "--seed", "5"]).stdout,
-        "until the terminal UI exists"
-    );
+    assert!(stderr(&o).contains("the output is not a terminal, so printing the plain transcript"));
+    assert_eq!(o.stdout, pqxdh_lab(&["transcript", "--seed", "5"]).stdout);
+    let plain = pqxdh_lab(&["--plain", "--seed", "5"]);
+    assert_eq!(plain.stdout, o.stdout);
+    assert!(plain.stderr.is_empty(), "--plain asked for it: no note");
 }
 
 #[test]

@@ -1,0 +1,235 @@
+//! The model of the terminal UI: which run, which step, which overlay. Key
+//! presses become [`Action`]s (see `keymap.rs`); `update` applies them. No
+//! drawing and no terminal here, so tests can drive it directly.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::holdings::{self, Held};
+use super::keymap::{self, Context};
+use super::stages;
+use crate::engine::{self, RunOptions};
+use crate::transcript::{Actor, Transcript, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Next,
+    Previous,
+    First,
+    Last,
+    /// Index into `stages::STAGES`.
+    JumpToStage(usize),
+    OpenInspector,
+    SelectNext,
+    SelectPrevious,
+    ScrollDown,
+    ScrollUp,
+    ToggleOneTimePrekey,
+    NewSeed,
+    ToggleHex,
+    ToggleHelp,
+    CloseOverlay,
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    Inspector { selected: usize, scroll: u16 },
+}
+
+pub struct App {
+    pub transcript: Transcript,
+    /// Index into `transcript.steps`.
+    pub step: usize,
+    pub full_hex: bool,
+    pub overlay: Overlay,
+    pub quit: bool,
+    /// A problem to show in the status line (e.g. a re-run that failed).
+    pub status: Option<String>,
+    /// Where new random seeds come from (`r`); tests pass a fixed one.
+    seed_source: fn() -> u64,
+}
+
+/// A random seed that is short enough to read out to a room.
+pub fn random_seed() -> u64 {
+    use rand::Rng;
+    rand::rng().random_range(0..1_000_000)
+}
+
+impl App {
+    pub fn new(options: RunOptions) -> Result<Self, engine::EngineError> {
+        Ok(Self {
+            transcript: engine::run(options)?,
+            step: 0,
+            full_hex: false,
+            overlay: Overlay::None,
+            quit: false,
+            status: None,
+            seed_source: random_seed,
+        })
+    }
+
+    /// Replaces the source of `r`'s new seeds (tests use a fixed one).
+    pub fn with_seed_source(mut self, source: fn() -> u64) -> Self {
+        self.seed_source = source;
+        self
+    }
+
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            seed: self.transcript.seed,
+            one_time_prekey: self.transcript.one_time_prekey,
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match self.overlay {
+            Overlay::None => Context::Main,
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Inspector { .. } => Context::Inspector,
+        }
+    }
+
+    /// Feeds one key press through the key table.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if let Some(action) = keymap::action_for(key, self.context()) {
+            self.update(action);
+        }
+    }
+
+    pub fn current_step(&self) -> &crate::transcript::Step {
+        &self.transcript.steps[self.step]
+    }
+
+    /// Every value a party holds at the current step, as the inspector lists them.
+    pub fn inspectable(&self) -> Vec<(Actor, Held<'_>)> {
+        let mut list = Vec::new();
+        for party in [Actor::Alice, Actor::Bob] {
+            for held in holdings::held_by(&self.transcript, party, self.step) {
+                list.push((party, held));
+            }
+        }
+        for (object, new) in holdings::server_holds(&self.transcript, self.step) {
+            if let Some(value) = self.transcript.value(&object.name) {
+                list.push((
+                    Actor::Server,
+                    Held {
+                        value,
+                        new,
+                        received: true,
+                    },
+                ));
+            }
+        }
+        list
+    }
+
+    /// The value selected in the inspector, with the column it was chosen from.
+    pub fn selected_value(&self) -> Option<(Actor, &Value)> {
+        let Overlay::Inspector { selected, .. } = self.overlay else {
+            return None;
+        };
+        self.inspectable()
+            .get(selected)
+            .map(|(party, held)| (*party, held.value))
+    }
+
+    pub fn update(&mut self, action: Action) {
+        let last = self.transcript.steps.len() - 1;
+        match action {
+            Action::Next => self.step = (self.step + 1).min(last),
+            Action::Previous => self.step = self.step.saturating_sub(1),
+            Action::First => self.step = 0,
+            Action::Last => self.step = last,
+            Action::JumpToStage(stage) => {
+                if let Some(i) = stages::first_step_of(&self.transcript, stage) {
+                    self.step = i;
+                }
+            }
+            Action::OpenInspector => {
+                // Start on the newest value, the one the current step is about.
+                let list = self.inspectable();
+                let selected = list.iter().rposition(|(_, h)| h.new).unwrap_or(0);
+                self.overlay = Overlay::Inspector {
+                    selected,
+                    scroll: 0,
+                }
+            }
+            Action::SelectNext | Action::SelectPrevious => {
+                if let Overlay::Inspector { selected, .. } = self.overlay {
+                    let count = self.inspectable().len().max(1);
+                    let selected = if action == Action::SelectNext {
+                        (selected + 1) % count
+                    } else {
+                        (selected + count - 1) % count
+                    };
+                    self.overlay = Overlay::Inspector {
+                        selected,
+                        scroll: 0,
+                    };
+                }
+            }
+            Action::ScrollDown | Action::ScrollUp => {
+                let delta: i32 = if action == Action::ScrollDown {
+                    10
+                } else {
+                    -10
+                };
+                let apply = |s: u16| (i32::from(s) + delta).clamp(0, 10_000) as u16;
+                self.overlay = match self.overlay {
+                    Overlay::Inspector { selected, scroll } => Overlay::Inspector {
+                        selected,
+                        scroll: apply(scroll),
+                    },
+                    Overlay::Help { scroll } => Overlay::Help {
+                        scroll: apply(scroll),
+                    },
+                    Overlay::None => Overlay::None,
+                };
+            }
+            Action::ToggleOneTimePrekey => {
+                let options = RunOptions {
+                    one_time_prekey: !self.transcript.one_time_prekey,
+                    ..self.options()
+                };
+                self.rerun(options);
+            }
+            Action::NewSeed => {
+                let options = RunOptions {
+                    seed: (self.seed_source)(),
+                    ..self.options()
+                };
+                self.rerun(options);
+            }
+            Action::ToggleHex => self.full_hex = !self.full_hex,
+            Action::ToggleHelp => {
+                self.overlay = match self.overlay {
+                    Overlay::Help { .. } => Overlay::None,
+                    _ => Overlay::Help { scroll: 0 },
+                }
+            }
+            Action::CloseOverlay => self.overlay = Overlay::None,
+            Action::Quit => self.quit = true,
+        }
+    }
+
+    /// Runs the handshake again and stays on the same step where it still exists.
+    fn rerun(&mut self, options: RunOptions) {
+        match engine::run(options) {
+            Ok(transcript) => {
+                // The same step, or the nearest one before it that both runs have
+                // (turning the one-time prekey off removes DH4).
+                let step = self.transcript.steps[..=self.step]
+                    .iter()
+                    .rev()
+                    .find_map(|old| transcript.steps.iter().position(|s| s.id == old.id))
+                    .unwrap_or(0);
+                self.transcript = transcript;
+                self.step = step;
+                self.status = None;
+            }
+            Err(e) => self.status = Some(format!("the run with seed {} failed: {e}", options.seed)),
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The one key table. The event loop, the footer hints, the help overlay and
+//! the book's key reference all read it, so they can never disagree.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::Action;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The main screen.
+    Main,
+    /// The value inspector overlay.
+    Inspector,
+    /// The help overlay.
+    Help,
+}
+
+/// Which keys trigger a binding.
+#[derive(Debug, Clone, Copy)]
+pub enum Keys {
+    Codes(&'static [KeyCode]),
+    /// The digits 1–9 and 0 (stage 10).
+    Digits,
+    /// Ctrl + a letter.
+    Ctrl(char),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: Keys,
+    /// How the keys are written on screen, e.g. "→ l n".
+    pub label: &'static str,
+    /// What the key does, for the help overlay.
+    pub help: &'static str,
+    /// A one-word hint for the footer; None keeps the binding out of the footer.
+    pub hint: Option<&'static str>,
+    pub contexts: &'static [Context],
+    pub action: Action,
+}
+
+use Context::*;
+use KeyCode::*;
+
+const MAIN: &[Context] = &[Main];
+const ANY: &[Context] = &[Main, Inspector, Help];
+const OVERLAYS: &[Context] = &[Inspector, Help];
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: Keys::Codes(&[Right, Char('l'), Char('n'), Char(' ')]),
+        label: "→ l n Space",
+        help: "next step",
+        hint: Some("step"),
+        contexts: MAIN,
+        action: Action::Next,
+    },
+    Binding {
+        keys: Keys::Codes(&[Left, Char('h'), Char('p'), Backspace]),
+        label: "← h p",
+        help: "previous step",
+        hint: None,
+        contexts: MAIN,
+        action: Action::Previous,
+    },
+    Binding {
+        keys: Keys::Codes(&[Home, Char('g')]),
+        label: "Home g",
+        help: "first step",
+        hint: None,
+        contexts: MAIN,
+        action: Action::First,
+    },
+    Binding {
+        keys: Keys::Codes(&[End, Char('G')]),
+        label: "End G",
+        help: "last step",
+        hint: None,
+        contexts: MAIN,
+        action: Action::Last,
+    },
+    Binding {
+        keys: Keys::Digits,
+        label: "1–9 0",
+        help: "jump to stage 1–9 (0 is stage 10)",
+        hint: Some("stage"),
+        contexts: MAIN,
+        action: Action::JumpToStage(0),
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('i'), Enter, Tab]),
+        label: "i Enter",
+        help: "inspect a value: all its bytes, who knows it, how it was made",
+        hint: Some("inspect"),
+        contexts: MAIN,
+        action: Action::OpenInspector,
+    },
+    Binding {
+        keys: Keys::Codes(&[Up, Char('k')]),
+        label: "↑ k",
+        help: "previous value",
+        hint: Some("select"),
+        contexts: &[Inspector],
+        action: Action::SelectPrevious,
+    },
+    Binding {
+        keys: Keys::Codes(&[Down, Char('j'), Tab]),
+        label: "↓ j",
+        help: "next value",
+        hint: None,
+        contexts: &[Inspector],
+        action: Action::SelectNext,
+    },
+    Binding {
+        keys: Keys::Codes(&[PageDown, Char('f')]),
+        label: "PgDn f",
+        help: "scroll the details down",
+        hint: Some("scroll"),
+        contexts: OVERLAYS,
+        action: Action::ScrollDown,
+    },
+    Binding {
+        keys: Keys::Codes(&[PageUp, Char('b')]),
+        label: "PgUp b",
+        help: "scroll the details up",
+        hint: None,
+        contexts: OVERLAYS,
+        action: Action::ScrollUp,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('o')]),
+        label: "o",
+        help: "one-time prekey on/off (runs the same seed again)",
+        hint: Some("OPK_B"),
+        contexts: MAIN,
+        action: Action::ToggleOneTimePrekey,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('r')]),
+        label: "r",
+        help: "new random seed",
+        hint: Some("new seed"),
+        contexts: MAIN,
+        action: Action::NewSeed,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('x')]),
+        label: "x",
+        help: "full or short hex",
+        hint: Some("hex"),
+        contexts: MAIN,
+        action: Action::ToggleHex,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('?'), F(1)]),
+        label: "? F1",
+        help: "help (this screen)",
+        hint: Some("help"),
+        contexts: &[Main, Help],
+        action: Action::ToggleHelp,
+    },
+    Binding {
+        keys: Keys::Codes(&[Esc, Char('q')]),
+        label: "Esc q",
+        help: "close this overlay",
+        hint: Some("close"),
+        contexts: OVERLAYS,
+        action: Action::CloseOverlay,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('q'), Esc]),
+        label: "q Esc",
+        help: "quit",
+        hint: Some("quit"),
+        contexts: MAIN,
+        action: Action::Quit,
+    },
+    Binding {
+        keys: Keys::Ctrl('c'),
+        label: "Ctrl-C",
+        help: "quit at once",
+        hint: None,
+        contexts: ANY,
+        action: Action::Quit,
+    },
+];
+
+/// The action a key press means in a context, if any.
+pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.contexts.contains(&context))
+        .find_map(|b| match b.keys {
+            Keys::Ctrl(c) => (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char(c))
+                .then_some(b.action),
+            _ if key.modifiers.contains(KeyModifiers::CONTROL) => None,
+            Keys::Digits => match key.code {
+                Char(d @ '0'..='9') => {
+                    let stage = d.to_digit(10).expect("a digit");
+                    // 1 → stage 0 … 9 → stage 8, and 0 → stage 9.
+                    Some(Action::JumpToStage(((stage + 9) % 10) as usize))
+                }
+                _ => None,
+            },
+            Keys::Codes(codes) => codes.contains(&key.code).then_some(b.action),
+        })
+}
+
+/// The bindings of a context, in table order.
+pub fn bindings_for(context: Context) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS
+        .iter()
+        .filter(move |b| b.contexts.contains(&context))
+}
+
+/// The key reference as a Markdown table (for the book's appendix).
+pub fn markdown_reference() -> String {
+    let mut out = String::from("| keys | what they do | where |\n| --- | --- | --- |\n");
+    for b in BINDINGS {
+        let contexts: Vec<&str> = b
+            .contexts
+            .iter()
+            .map(|c| match c {
+                Main => "main screen",
+                Inspector => "inspector",
+                Help => "help",
+            })
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            b.label,
+            b.help,
+            contexts.join(", ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn each_key_means_one_thing_per_context() {
+        for context in [Main, Inspector, Help] {
+            let mut seen: Vec<KeyCode> = Vec::new();
+            for b in bindings_for(context) {
+                if let Keys::Codes(codes) = b.keys {
+                    for code in codes {
+                        assert!(!seen.contains(code), "{code:?} bound twice in {context:?}");
+                        seen.push(*code);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digits_jump_to_stages_and_ctrl_c_always_quits() {
+        assert_eq!(
+            action_for(press(Char('1')), Main),
+            Some(Action::JumpToStage(0))
+        );
+        assert_eq!(
+            action_for(press(Char('0')), Main),
+            Some(Action::JumpToStage(9))
+        );
+        let ctrl_c = KeyEvent::new(Char('c'), KeyModifiers::CONTROL);
+        for context in [Main, Inspector, Help] {
+            assert_eq!(action_for(ctrl_c, context), Some(Action::Quit));
+        }
+        assert_eq!(
+            action_for(press(Esc), Inspector),
+            Some(Action::CloseOverlay)
+        );
+        assert_eq!(action_for(press(Esc), Main), Some(Action::Quit));
+    }
+}

@@ -1,0 +1,193 @@
+//! Alice | Server | Bob: what each party holds after the current step.
+//! The server column shows only what the server stores and forwards.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::short_hex;
+use crate::transcript::Actor;
+use crate::tui::app::App;
+use crate::tui::holdings::{self, Held};
+use crate::tui::theme::{self, Theme};
+
+/// Longest value name ("PQSPK_B.priv", "secret_input").
+const NAME_WIDTH: usize = 12;
+/// Values longer than this stay abbreviated even in full-hex mode (Kyber keys
+/// would fill the column); the inspector shows all their bytes.
+const FULL_HEX_LIMIT: usize = 200;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [alice, server, bob] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(area);
+    party(frame, alice, app, Actor::Alice, theme);
+    server_column(frame, server, app, theme);
+    party(frame, bob, app, Actor::Bob, theme);
+}
+
+fn block(actor: Actor, subtitle: &str, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(vec![
+            Span::styled(format!(" {} ", actor.name()), theme.party(actor)),
+            Span::styled(format!("{subtitle} "), theme.dim),
+        ]))
+}
+
+fn marker(new: bool) -> &'static str {
+    if new { theme::NEW_GLYPH } else { " " }
+}
+
+fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<Line<'static>> {
+    let v = held.value;
+    let glyph = if held.received {
+        theme::RECEIVED_GLYPH
+    } else if v.crosses_server {
+        theme::PUBLIC_GLYPH
+    } else {
+        theme::SECRET_GLYPH
+    };
+    let glyph_style = if v.crosses_server {
+        theme.public
+    } else {
+        theme.secret
+    };
+    let name_style = if held.new { theme.new } else { theme.text };
+    let head = vec![
+        Span::styled(marker(held.new), theme.new),
+        Span::styled(glyph, glyph_style),
+        Span::raw(" "),
+        Span::styled(format!("{:<NAME_WIDTH$}", v.name), name_style),
+        Span::raw(" "),
+    ];
+    let hex_width = width.saturating_sub(NAME_WIDTH + 4);
+    if !full_hex || v.bytes.len() > FULL_HEX_LIMIT {
+        let mut line = head;
+        let text = if full_hex {
+            format!("{} B: i shows all", v.bytes.len())
+        } else {
+            short_hex(&v.bytes, hex_width)
+        };
+        line.push(Span::styled(text, theme.dim));
+        return vec![Line::from(line)];
+    }
+    let mut lines = vec![Line::from(head)];
+    let per_line = (width.saturating_sub(3) / 2).max(1);
+    for chunk in v.bytes.chunks(per_line) {
+        lines.push(Line::from(Span::styled(
+            format!("   {}", hex::encode(chunk)),
+            theme.dim,
+        )));
+    }
+    lines
+}
+
+/// Keeps the newest lines when a column overflows, saying how many were left out.
+fn fit(entries: Vec<Vec<Line<'static>>>, height: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let total: usize = entries.iter().map(Vec::len).sum();
+    if total <= height {
+        return entries.into_iter().flatten().collect();
+    }
+    let mut kept: Vec<Vec<Line>> = Vec::new();
+    let mut used = 1; // the "earlier" line
+    for entry in entries.iter().rev() {
+        if used + entry.len() > height {
+            break;
+        }
+        used += entry.len();
+        kept.push(entry.clone());
+    }
+    let hidden = entries.len() - kept.len();
+    let mut lines = vec![Line::from(Span::styled(
+        format!("↑ {hidden} more (i lists all)"),
+        theme.dim,
+    ))];
+    lines.extend(kept.into_iter().rev().flatten());
+    lines
+}
+
+fn party(frame: &mut Frame, area: Rect, app: &App, actor: Actor, theme: &Theme) {
+    let inner_width = area.width.saturating_sub(2) as usize;
+    let held = holdings::held_by(&app.transcript, actor, app.step);
+    let entries: Vec<_> = held
+        .iter()
+        .map(|h| value_lines(h, inner_width, app.full_hex, theme))
+        .collect();
+    let lines = if entries.is_empty() {
+        vec![Line::from(Span::styled("(nothing yet)", theme.dim))]
+    } else {
+        fit(entries, area.height.saturating_sub(2) as usize, theme)
+    };
+    let subtitle = if actor == Actor::Alice {
+        "sender"
+    } else {
+        "recipient"
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(block(actor, subtitle, theme)),
+        area,
+    );
+}
+
+fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let t = &app.transcript;
+    let inner_width = area.width.saturating_sub(2) as usize;
+    let mut entries: Vec<Vec<Line>> = Vec::new();
+    for (object, new) in holdings::server_holds(t, app.step) {
+        let style: Style = if new { theme.new } else { theme.text };
+        let mut lines = vec![Line::from(vec![
+            Span::styled(marker(new), theme.new),
+            Span::styled(theme::PUBLIC_GLYPH, theme.public),
+            Span::raw(" "),
+            Span::styled(object.name.clone(), style),
+            Span::styled(format!(" {} bytes", object.bytes.len()), theme.dim),
+        ])];
+        for name in holdings::carried(object) {
+            let Some(v) = t.value(name) else { continue };
+            let hex_width = inner_width.saturating_sub(NAME_WIDTH + 5);
+            lines.push(Line::from(vec![
+                Span::raw("   "),
+                Span::styled(format!("{name:<NAME_WIDTH$}"), theme.text),
+                Span::raw(" "),
+                Span::styled(short_hex(&v.bytes, hex_width), theme.dim),
+            ]));
+        }
+        let rest = if object.name == "bundle" {
+            "   + ids, registration id"
+        } else {
+            "   + ids, encrypted text"
+        };
+        lines.push(Line::from(Span::styled(rest, theme.dim)));
+        entries.push(lines);
+    }
+    let forwarded = t
+        .steps
+        .iter()
+        .position(|s| s.id == "server_forwards")
+        .is_some_and(|i| app.step >= i);
+    if forwarded {
+        let scan = &t.wire_scan;
+        let verdict = if scan.clean() {
+            Span::styled(
+                format!("✓ 0 secrets in {} B", scan.bytes_searched),
+                theme.ok,
+            )
+        } else {
+            Span::styled(
+                format!("✗ {} SECRET(S) FOUND", scan.findings.len()),
+                theme.error,
+            )
+        };
+        entries.push(vec![Line::raw(""), Line::from(verdict)]);
+    }
+    let lines = if entries.is_empty() {
+        vec![Line::from(Span::styled("(nothing stored yet)", theme.dim))]
+    } else {
+        fit(entries, area.height.saturating_sub(2) as usize, theme)
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(block(Actor::Server, "sees only this", theme)),
+        area,
+    );
+}
