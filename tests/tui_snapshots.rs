@@ -174,3 +174,90 @@ fn navigation_keys() {
     app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.quit, "Ctrl-C quits");
 }
+
+/// Text snapshots drop colour, so highlighting is checked on the cells' styles.
+mod styles {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::style::{Color, Modifier};
+
+    fn buffer(app: &App, theme: &Theme) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(120, 36)).unwrap();
+        terminal.draw(|frame| ui::draw(frame, app, theme)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    /// Where `text` starts in the Alice column (x 26..60) of the buffer.
+    fn find_in_alice_column(buf: &Buffer, text: &str) -> (u16, u16) {
+        for y in 0..buf.area.height {
+            let row: String = (26..60).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            if let Some(at) = row.find(&format!(" {text} ")) {
+                let col = row[..at + 1].chars().count() as u16;
+                return (26 + col, y);
+            }
+        }
+        panic!("{text} not in Alice's column");
+    }
+
+    fn at_dh1(app: &mut App) {
+        press(app, KeyCode::Char('5'));
+        assert_eq!(app.current_step().id, "dh1");
+    }
+
+    #[test]
+    fn the_new_value_is_highlighted_and_the_old_ones_are_not() {
+        let theme = Theme::color();
+        let mut app = app(false);
+        at_dh1(&mut app);
+        let buf = buffer(&app, &theme);
+        let (x, y) = find_in_alice_column(&buf, "DH1");
+        let cell = &buf[(x, y)];
+        assert_eq!(cell.fg, theme.new.fg.unwrap());
+        assert_eq!(cell.bg, theme.new.bg.unwrap());
+        assert!(cell.modifier.contains(Modifier::BOLD));
+        let (x, y) = find_in_alice_column(&buf, "EK_A");
+        assert_ne!(
+            buf[(x, y)].bg,
+            theme.new.bg.unwrap(),
+            "EK_A is not new at DH1"
+        );
+        // The private-value glyph is coloured as secret.
+        assert_eq!(buf[(x - 2, y + 1)].symbol(), "◆");
+        assert_eq!(buf[(x - 2, y + 1)].fg, theme.secret.fg.unwrap());
+    }
+
+    #[test]
+    fn no_color_uses_no_colour_and_still_marks_what_is_new() {
+        let theme = Theme::mono();
+        let mut app = app(false);
+        at_dh1(&mut app);
+        let buf = buffer(&app, &theme);
+        for cell in buf.content() {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+        }
+        let (x, y) = find_in_alice_column(&buf, "DH1");
+        let modifier = buf[(x, y)].modifier;
+        assert!(modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));
+        let (x, y) = find_in_alice_column(&buf, "EK_A");
+        assert!(!buf[(x, y)].modifier.contains(Modifier::UNDERLINED));
+        // The current stage in the timeline is reversed.
+        let row: String = (0..26).map(|x| buf[(x, 6)].symbol().to_string()).collect();
+        assert!(row.contains("▶ DH1…DH4"), "{row}");
+        assert!(buf[(5, 6)].modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn no_color_is_read_from_the_environment() {
+        // SAFETY (edition 2024 marks set_var unsafe): this test alone touches NO_COLOR.
+        unsafe { std::env::set_var("NO_COLOR", "1") };
+        assert_eq!(Theme::from_env(), Theme::mono());
+        unsafe { std::env::set_var("NO_COLOR", "") };
+        assert_eq!(
+            Theme::from_env(),
+            Theme::color(),
+            "an empty NO_COLOR is ignored"
+        );
+        unsafe { std::env::remove_var("NO_COLOR") };
+        assert_eq!(Theme::from_env(), Theme::color());
+    }
+}
