@@ -90,7 +90,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: Keys::Codes(&[Char('i'), Enter, Tab]),
         label: "i Enter",
-        help: "inspect a value: all its bytes, who knows it, how it was made",
+        help: "inspect a value: its bytes, who knows it, how it was made",
         hint: Some("inspect"),
         contexts: MAIN,
         action: Action::OpenInspector,

@@ -65,7 +65,7 @@ fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<
     if !full_hex || v.bytes.len() > FULL_HEX_LIMIT {
         let mut line = head;
         let text = if full_hex {
-            format!("{} B: i shows all", v.bytes.len())
+            format!("{} B, see i", v.bytes.len())
         } else {
             short_hex(&v.bytes, hex_width)
         };
