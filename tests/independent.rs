@@ -3,7 +3,7 @@
 //! (x25519-dalek for X25519, pqc_kyber for Kyber1024 round 3, and HKDF written
 //! out here from RFC 5869 over HMAC-SHA256).
 
-use std::process::Command;
+mod common;
 
 use hmac::{Hmac, Mac};
 use serde_json::Value as Json;
@@ -11,24 +11,8 @@ use sha2::Sha256;
 use x25519_dalek::{PublicKey, StaticSecret};
 
 fn transcript_json(seed: u64, one_time_prekey: bool) -> Json {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pqxdh-lab"));
-    cmd.args([
-        "transcript",
-        "--format",
-        "json",
-        "--seed",
-        &seed.to_string(),
-    ]);
-    if one_time_prekey {
-        cmd.arg("--one-time-prekey");
-    }
-    let out = cmd.output().expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    serde_json::from_slice(&common::transcript_json_bytes(seed, one_time_prekey))
+        .expect("valid JSON")
 }
 
 fn bytes(doc: &Json, map: &str, name: &str) -> Vec<u8> {

@@ -6,8 +6,9 @@
 //!   PQXDH_LAB_UPDATE_VECTORS=1 cargo test --test vectors
 //! and review the diff like code.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 const VECTORS: &[(u64, bool, &str)] = &[
     (1, false, "seed-1.json"),
@@ -16,30 +17,13 @@ const VECTORS: &[(u64, bool, &str)] = &[
     (2, true, "seed-2-one-time-prekey.json"),
 ];
 
-fn generate(seed: u64, one_time_prekey: bool) -> Vec<u8> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pqxdh-lab"));
-    cmd.args([
-        "transcript",
-        "--format",
-        "json",
-        "--seed",
-        &seed.to_string(),
-    ]);
-    if one_time_prekey {
-        cmd.arg("--one-time-prekey");
-    }
-    let out = cmd.output().expect("the binary runs");
-    assert!(out.status.success());
-    out.stdout
-}
-
 #[test]
 fn committed_vectors_regenerate_byte_for_byte() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let update = std::env::var_os("PQXDH_LAB_UPDATE_VECTORS").is_some();
     for &(seed, one_time_prekey, file) in VECTORS {
         let path = dir.join(file);
-        let fresh = generate(seed, one_time_prekey);
+        let fresh = common::transcript_json_bytes(seed, one_time_prekey);
         if update {
             std::fs::write(&path, &fresh).unwrap();
             continue;
