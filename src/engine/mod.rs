@@ -83,11 +83,24 @@ struct Recorder {
 
 /// A value to record: name, kind, whether it crosses the server, bytes.
 type NewValue<'a> = (&'a str, ValueKind, bool, &'a [u8]);
+/// The value travels through the server (in the bundle or the first message).
+const CROSSES: bool = true;
+/// The value never leaves the party that made it.
+const STAYS: bool = false;
 
 impl Recorder {
-    /// Records a step with the values it made. `bob_copy` puts them among Bob's
-    /// own recomputed values instead of the main list.
-    fn step(&mut self, text: &StepText, bob_copy: bool, new: &[NewValue]) {
+    /// Records a step with the values it made (Alice's, or Bob's keys).
+    fn step(&mut self, text: &StepText, new: &[NewValue]) {
+        self.record(text, false, new);
+    }
+
+    /// Records a step of Bob's in which he recomputes the shared values himself:
+    /// they go into `bob_values`, beside Alice's copies with the same names.
+    fn bob_step(&mut self, text: &StepText, new: &[NewValue]) {
+        self.record(text, true, new);
+    }
+
+    fn record(&mut self, text: &StepText, bob_copy: bool, new: &[NewValue]) {
         let list = if bob_copy {
             &mut self.bob_values
         } else {
@@ -135,55 +148,61 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
 
     rec.step(
         &steps::BOB_IDENTITY,
-        false,
         &[
-            ("IK_B", PublicKey, true, &ik_b),
+            ("IK_B", PublicKey, CROSSES, &ik_b),
             (
                 "IK_B.priv",
                 PrivateKey,
-                false,
+                STAYS,
                 &bob.identity.private_key().serialize(),
             ),
         ],
     );
     rec.step(
         &steps::BOB_SIGNED_PREKEY,
-        false,
         &[
-            ("SPK_B", PublicKey, true, &spk_b),
+            ("SPK_B", PublicKey, CROSSES, &spk_b),
             (
                 "SPK_B.priv",
                 PrivateKey,
-                false,
+                STAYS,
                 &bob.signed_prekey.private_key.serialize(),
             ),
-            ("SPK_B.sig", Signature, true, &bob.signed_prekey_signature),
+            (
+                "SPK_B.sig",
+                Signature,
+                CROSSES,
+                &bob.signed_prekey_signature,
+            ),
         ],
     );
     rec.step(
         &steps::BOB_KYBER_PREKEY,
-        false,
         &[
-            ("PQSPK_B", PublicKey, true, &pqspk_b),
+            ("PQSPK_B", PublicKey, CROSSES, &pqspk_b),
             (
                 "PQSPK_B.priv",
                 PrivateKey,
-                false,
+                STAYS,
                 &bob.kyber_prekey.secret_key.serialize(),
             ),
-            ("PQSPK_B.sig", Signature, true, &bob.kyber_prekey_signature),
+            (
+                "PQSPK_B.sig",
+                Signature,
+                CROSSES,
+                &bob.kyber_prekey_signature,
+            ),
         ],
     );
     if let Some((_, opk)) = &bob.one_time_prekey {
         rec.step(
             &steps::BOB_ONE_TIME_PREKEY,
-            false,
             &[
-                ("OPK_B", PublicKey, true, &opk.public_key.serialize()),
+                ("OPK_B", PublicKey, CROSSES, &opk.public_key.serialize()),
                 (
                     "OPK_B.priv",
                     PrivateKey,
-                    false,
+                    STAYS,
                     &opk.private_key.serialize(),
                 ),
             ],
@@ -191,13 +210,12 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     }
     rec.step(
         &steps::ALICE_IDENTITY,
-        false,
         &[
-            ("IK_A", PublicKey, true, &ik_a),
+            ("IK_A", PublicKey, CROSSES, &ik_a),
             (
                 "IK_A.priv",
                 PrivateKey,
-                false,
+                STAYS,
                 &alice.identity.private_key().serialize(),
             ),
         ],
@@ -207,8 +225,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let bundle_bytes = ServerBundle::from_bob(&bob).encode();
     rec.step(
         &steps::BUNDLE_PUBLISHED,
-        false,
-        &[("bundle", Message, true, &bundle_bytes)],
+        &[("bundle", Message, CROSSES, &bundle_bytes)],
     );
 
     // 3. Alice reads the bundle back from the server's bytes and verifies it.
@@ -218,7 +235,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let their_spk = fetched_bundle.signed_pre_key_public()?;
     let their_pqspk = fetched_bundle.kyber_pre_key_public()?.clone();
     let their_opk = fetched_bundle.pre_key_public()?;
-    rec.step(&steps::ALICE_VERIFIES, false, &[]);
+    rec.step(&steps::ALICE_VERIFIES, &[]);
 
     // 4. EK_A and the DHs. libsignal's process_prekey_bundle draws EK_A and then
     //    the encapsulation from its RNG in this same order; it gets a copy of
@@ -229,13 +246,12 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let ek_a_pub = ek_a.public_key.serialize();
     rec.step(
         &steps::ALICE_EPHEMERAL,
-        false,
         &[
-            ("EK_A", PublicKey, true, &ek_a_pub),
+            ("EK_A", PublicKey, CROSSES, &ek_a_pub),
             (
                 "EK_A.priv",
                 PrivateKey,
-                false,
+                STAYS,
                 &ek_a.private_key.serialize(),
             ),
         ],
@@ -244,13 +260,13 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let dh1 = dh(ik_a_priv, &their_spk)?;
     let dh2 = dh(&ek_a.private_key, their_identity)?;
     let dh3 = dh(&ek_a.private_key, &their_spk)?;
-    rec.step(&steps::DH1, false, &[("DH1", SharedSecret, false, &dh1)]);
-    rec.step(&steps::DH2, false, &[("DH2", SharedSecret, false, &dh2)]);
-    rec.step(&steps::DH3, false, &[("DH3", SharedSecret, false, &dh3)]);
+    rec.step(&steps::DH1, &[("DH1", SharedSecret, STAYS, &dh1)]);
+    rec.step(&steps::DH2, &[("DH2", SharedSecret, STAYS, &dh2)]);
+    rec.step(&steps::DH3, &[("DH3", SharedSecret, STAYS, &dh3)]);
     let dh4 = match their_opk {
         Some(opk) => {
             let dh4 = dh(&ek_a.private_key, &opk)?;
-            rec.step(&steps::DH4, false, &[("DH4", SharedSecret, false, &dh4)]);
+            rec.step(&steps::DH4, &[("DH4", SharedSecret, STAYS, &dh4)]);
             Some(dh4)
         }
         None => None,
@@ -260,10 +276,9 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let (ss, ct) = their_pqspk.encapsulate(&mut rng)?;
     rec.step(
         &steps::KYBER_ENCAPSULATE,
-        false,
         &[
-            ("CT", Ciphertext, true, &ct),
-            ("SS", SharedSecret, false, &ss),
+            ("CT", Ciphertext, CROSSES, &ct),
+            ("SS", SharedSecret, STAYS, &ss),
         ],
     );
 
@@ -274,19 +289,17 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let keys = kdf::derive(&secret_input);
     rec.step(
         &steps::KDF,
-        false,
         &[
-            ("secret_input", KdfInput, false, &secret_input),
-            ("root_key", DerivedKey, false, &keys.root_key),
-            ("chain_key", DerivedKey, false, &keys.chain_key),
-            ("pqr_key", DerivedKey, false, &keys.pqr_key),
+            ("secret_input", KdfInput, STAYS, &secret_input),
+            ("root_key", DerivedKey, STAYS, &keys.root_key),
+            ("chain_key", DerivedKey, STAYS, &keys.chain_key),
+            ("pqr_key", DerivedKey, STAYS, &keys.pqr_key),
         ],
     );
     let ad = [&ik_a[..], &their_identity_key_bytes[..]].concat();
     rec.step(
         &steps::ASSOCIATED_DATA,
-        false,
-        &[("AD", AssociatedData, true, &ad)],
+        &[("AD", AssociatedData, CROSSES, &ad)],
     );
 
     // 7. libsignal runs the same handshake and produces the first message.
@@ -299,10 +312,9 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     )?;
     rec.step(
         &steps::FIRST_MESSAGE,
-        false,
-        &[("prekey_message", Message, true, &run.prekey_message)],
+        &[("prekey_message", Message, CROSSES, &run.prekey_message)],
     );
-    rec.step(&steps::SERVER_FORWARDS, false, &[]);
+    rec.step(&steps::SERVER_FORWARDS, &[]);
 
     // 8. Bob, from the message's bytes and his own private keys.
     let received = PreKeySignalMessage::try_from(run.prekey_message.as_slice())?;
@@ -317,14 +329,14 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
         None => None,
     };
     let mut bob_dh_values: Vec<NewValue> = vec![
-        ("DH1", SharedSecret, false, &bob_dh1),
-        ("DH2", SharedSecret, false, &bob_dh2),
-        ("DH3", SharedSecret, false, &bob_dh3),
+        ("DH1", SharedSecret, STAYS, &bob_dh1),
+        ("DH2", SharedSecret, STAYS, &bob_dh2),
+        ("DH3", SharedSecret, STAYS, &bob_dh3),
     ];
     if let Some(dh4) = &bob_dh4 {
-        bob_dh_values.push(("DH4", SharedSecret, false, dh4));
+        bob_dh_values.push(("DH4", SharedSecret, STAYS, dh4));
     }
-    rec.step(&steps::BOB_DH, true, &bob_dh_values);
+    rec.bob_step(&steps::BOB_DH, &bob_dh_values);
     let received_ct = received
         .kyber_ciphertext()
         .ok_or(SignalProtocolError::InvalidMessage(
@@ -332,26 +344,24 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
             "missing pq ciphertext",
         ))?;
     let bob_ss = bob.kyber_prekey.secret_key.decapsulate(received_ct)?;
-    rec.step(
+    rec.bob_step(
         &steps::BOB_DECAPSULATE,
-        true,
-        &[("SS", SharedSecret, false, &bob_ss)],
+        &[("SS", SharedSecret, STAYS, &bob_ss)],
     );
     let mut bob_dhs: Vec<&[u8]> = vec![&bob_dh1, &bob_dh2, &bob_dh3];
     bob_dhs.extend(bob_dh4.as_deref());
     let bob_secret_input = kdf::secret_input(&bob_dhs, &bob_ss);
     let bob_keys = kdf::derive(&bob_secret_input);
-    rec.step(
+    rec.bob_step(
         &steps::BOB_KDF,
-        true,
         &[
-            ("secret_input", KdfInput, false, &bob_secret_input),
-            ("root_key", DerivedKey, false, &bob_keys.root_key),
-            ("chain_key", DerivedKey, false, &bob_keys.chain_key),
-            ("pqr_key", DerivedKey, false, &bob_keys.pqr_key),
+            ("secret_input", KdfInput, STAYS, &bob_secret_input),
+            ("root_key", DerivedKey, STAYS, &bob_keys.root_key),
+            ("chain_key", DerivedKey, STAYS, &bob_keys.chain_key),
+            ("pqr_key", DerivedKey, STAYS, &bob_keys.pqr_key),
         ],
     );
-    rec.step(&steps::BOB_DECRYPTS, true, &[]);
+    rec.bob_step(&steps::BOB_DECRYPTS, &[]);
 
     // The truth check: libsignal's sessions against the staged values…
     let staged = verify::Staged {
@@ -380,7 +390,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
             passed: alice_value.is_some_and(|a| a.bytes == bob_value.bytes),
         }
     }));
-    rec.step(&steps::SAME_SECRET, true, &[]);
+    rec.bob_step(&steps::SAME_SECRET, &[]);
 
     // What the server holds, byte by byte, and the scan for secrets in it.
     let lookup = |name: &str| {
