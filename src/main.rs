@@ -63,8 +63,17 @@ fn interactive(run: RunArgs, plain: bool) -> Result<ExitCode, String> {
         if let Some(reason) = plain_reason() {
             eprintln!("pqxdh-lab: {reason}, so printing the plain transcript (as with --plain)");
         } else {
-            let options = options(run, false);
-            pqxdh_lab::tui::run(options).map_err(|e| e.to_string())?;
+            let last = pqxdh_lab::tui::run(options(run, false)).map_err(|e| e.to_string())?;
+            // Back on the normal screen: say how to see this run again.
+            println!(
+                "pqxdh-lab: that was seed {seed}; replay it with: pqxdh-lab --seed {seed}{opk}",
+                seed = last.seed,
+                opk = if last.one_time_prekey {
+                    " --one-time-prekey"
+                } else {
+                    ""
+                }
+            );
             return Ok(ExitCode::SUCCESS);
         }
     }

@@ -171,6 +171,10 @@ fn step_through_every_stage_open_help_inspect_and_quit() {
     tmux.keys(&["q"]);
     let after = tmux.wait_for("TTY=");
     assert_restored(&after, "0");
+    assert!(
+        after.contains("replay it with: pqxdh-lab --seed 1 --one-time-prekey"),
+        "{after}"
+    );
 }
 
 #[test]

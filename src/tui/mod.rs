@@ -22,9 +22,10 @@ pub enum TuiError {
     Terminal(#[from] std::io::Error),
 }
 
-/// Runs the UI on the current terminal until the user quits.
-pub fn run(options: RunOptions) -> Result<(), TuiError> {
+/// Runs the UI on the current terminal until the user quits, and returns the
+/// options of the run on screen at the end (the seed may have changed).
+pub fn run(options: RunOptions) -> Result<RunOptions, TuiError> {
     let mut app = app::App::new(options)?;
     terminal::run(&mut app, &theme::Theme::from_env())?;
-    Ok(())
+    Ok(app.options())
 }
