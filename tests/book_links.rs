@@ -124,12 +124,18 @@ fn every_summary_chapter_exists() {
         .iter()
         .filter(|c| !src().join(c).is_file())
         .collect();
-    assert!(missing.is_empty(), "SUMMARY.md lists missing chapters: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "SUMMARY.md lists missing chapters: {missing:?}"
+    );
 }
 
 #[test]
 fn every_part_two_chapter_has_its_example_and_output() {
-    for chapter in summary_chapters().iter().filter(|c| c.starts_with("part2/")) {
+    for chapter in summary_chapters()
+        .iter()
+        .filter(|c| c.starts_with("part2/"))
+    {
         let text = read(&src().join(chapter));
         let number = &chapter["part2/".len().."part2/".len() + 2];
         let example = std::fs::read_dir(src().join("../../examples"))
@@ -150,7 +156,10 @@ fn every_part_two_chapter_has_its_example_and_output() {
             text.contains(&format!("examples/{stem}.rs:")),
             "{chapter} does not include code from {stem}"
         );
-        assert!(text.contains("<details>"), "{chapter} has no exercise answer");
+        assert!(
+            text.contains("<details>"),
+            "{chapter} has no exercise answer"
+        );
     }
 }
 
@@ -187,7 +196,11 @@ fn internal_links_and_anchors_resolve() {
             }
         }
     }
-    assert!(broken.is_empty(), "broken links:\n  {}", broken.join("\n  "));
+    assert!(
+        broken.is_empty(),
+        "broken links:\n  {}",
+        broken.join("\n  ")
+    );
 }
 
 #[test]
@@ -223,5 +236,9 @@ fn every_include_names_an_existing_file_and_anchor() {
             }
         }
     }
-    assert!(broken.is_empty(), "broken includes:\n  {}", broken.join("\n  "));
+    assert!(
+        broken.is_empty(),
+        "broken includes:\n  {}",
+        broken.join("\n  ")
+    );
 }

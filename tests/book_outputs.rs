@@ -155,7 +155,10 @@ fn examples_print_the_same_bytes_as_the_transcript() {
         let output = |example: &str| run_example(example, &["--seed", &seed_arg]);
 
         let cases: Vec<(&str, Vec<String>)> = vec![
-            ("02_identity_keys", forms(&["IK_A", "IK_A.priv", "IK_B", "IK_B.priv"])),
+            (
+                "02_identity_keys",
+                forms(&["IK_A", "IK_A.priv", "IK_B", "IK_B.priv"]),
+            ),
             ("03_signed_prekey", forms(&["SPK_B", "SPK_B.sig"])),
             ("04_kyber_prekey", forms(&["PQSPK_B.sig"])),
             ("05_prekey_bundle", vec![sha256_hex(&t, "bundle")]),
@@ -168,7 +171,15 @@ fn examples_print_the_same_bytes_as_the_transcript() {
             ("08_kyber_encapsulation", forms(&["SS"])),
             (
                 "09_kdf",
-                forms(&["DH1", "DH2", "DH3", "SS", "root_key", "chain_key", "pqr_key"]),
+                forms(&[
+                    "DH1",
+                    "DH2",
+                    "DH3",
+                    "SS",
+                    "root_key",
+                    "chain_key",
+                    "pqr_key",
+                ]),
             ),
             ("10_first_message", vec![sha256_hex(&t, "prekey_message")]),
             ("11_bob", forms(&["DH1", "DH2", "DH3", "SS", "root_key"])),
