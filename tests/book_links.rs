@@ -242,3 +242,30 @@ fn every_include_names_an_existing_file_and_anchor() {
         broken.join("\n  ")
     );
 }
+
+/// Byte values in the book come only from generated files: a run of 16 or
+/// more hex digits typed into a chapter is almost certainly a pasted value
+/// that would silently go stale.
+#[test]
+fn no_chapter_types_bytes_by_hand() {
+    let mut files = Vec::new();
+    all_markdown(&src(), &mut files);
+    let mut pasted = Vec::new();
+    for file in files.iter().filter(|f| !f.starts_with(src().join("generated"))) {
+        for (n, line) in read(file).lines().enumerate() {
+            let mut run = 0;
+            for c in line.chars() {
+                run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+                if run >= 16 {
+                    pasted.push(format!("{}:{}: {line}", file.display(), n + 1));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(
+        pasted.is_empty(),
+        "hex typed into the book (show bytes by including a generated file instead):\n  {}",
+        pasted.join("\n  ")
+    );
+}
