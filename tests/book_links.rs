@@ -251,7 +251,10 @@ fn no_chapter_types_bytes_by_hand() {
     let mut files = Vec::new();
     all_markdown(&src(), &mut files);
     let mut pasted = Vec::new();
-    for file in files.iter().filter(|f| !f.starts_with(src().join("generated"))) {
+    for file in files
+        .iter()
+        .filter(|f| !f.starts_with(src().join("generated")))
+    {
         for (n, line) in read(file).lines().enumerate() {
             let mut run = 0;
             for c in line.chars() {

@@ -104,6 +104,23 @@ fn generated_outputs_are_current() {
     );
 }
 
+/// A generated output whose example was renamed or removed would be shown by
+/// no one and checked by nothing.
+#[test]
+fn every_generated_output_has_its_example() {
+    let examples = example_names();
+    let orphans: Vec<String> = std::fs::read_dir(root().join("book/src/generated"))
+        .expect("book/src/generated exists")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".txt").map(String::from))
+        .filter(|stem| !examples.contains(stem))
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "book/src/generated has outputs of no example: {orphans:?}"
+    );
+}
+
 /// Hex strings an example must print for a transcript value, in the form the
 /// examples print it: curve keys without their type byte (shown apart),
 /// 64-byte signatures as two lines of 32 bytes, everything else in full.
