@@ -26,6 +26,10 @@ struct Args {
     one_time_prekey: bool,
 }
 
+/// A stream of the seed of its own for what libsignal draws while Bob
+/// receives (a random stream must never be reused for two purposes).
+const BOB_RECEIVE_STREAM: u64 = 4;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), args.one_time_prekey)?;
@@ -94,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut store = bob_store(&bob)?;
     let from_alice = address("alice");
     let incoming = CiphertextMessage::PreKeySignalMessage(received.clone());
-    let mut bob_rng = rng_stream(args.seed, BOB_STREAM);
+    let mut bob_rng = rng_stream(args.seed, BOB_RECEIVE_STREAM);
     let mut decrypt = |store: &mut InMemSignalProtocolStore| {
         block_on(message_decrypt(
             &incoming,
