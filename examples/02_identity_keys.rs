@@ -75,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: safety_number
     // Safety numbers: what Alice and Bob compare to know that these identity
     // keys really are each other's. 5200 iterations, as Signal's clients use.
-    // (Signal feeds each account's ACI UUID as the stable id; names do here.)
+    // (Signal's clients use an account identifier as the stable id; names do here.)
     let safety_number =
         |local: &IdentityKeyPair, local_id: &[u8], remote: &IdentityKeyPair, remote_id: &[u8]| {
             Fingerprint::new(
