@@ -51,6 +51,11 @@ fn examples_dir() -> PathBuf {
 /// does not, so build them here (a no-op when they are current) to never
 /// compare against a stale binary.
 fn build_examples() {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(build_examples_now);
+}
+
+fn build_examples_now() {
     let profile_dir = examples_dir().parent().unwrap().to_path_buf();
     let target_dir = profile_dir.parent().unwrap().to_path_buf();
     let mut cmd = Command::new(env!("CARGO"));
