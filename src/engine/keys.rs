@@ -21,8 +21,29 @@ fn random_id<R: Rng>(rng: &mut R) -> u32 {
 }
 
 /// Registration ids are 14-bit in Signal clients (1..=16380).
-fn random_registration_id<R: Rng>(rng: &mut R) -> u32 {
+pub fn random_registration_id<R: Rng>(rng: &mut R) -> u32 {
     rng.random_range(1..=16_380)
+}
+
+/// The numbers Bob draws before any key: his registration id and the ids of
+/// his prekeys. They come first in his RNG stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BobIds {
+    pub registration_id: u32,
+    pub signed_prekey_id: SignedPreKeyId,
+    pub kyber_prekey_id: KyberPreKeyId,
+    pub one_time_prekey_id: PreKeyId,
+}
+
+impl BobIds {
+    pub fn generate<R: Rng>(rng: &mut R) -> Self {
+        Self {
+            registration_id: random_registration_id(rng),
+            signed_prekey_id: SignedPreKeyId::from(random_id(rng)),
+            kyber_prekey_id: KyberPreKeyId::from(random_id(rng)),
+            one_time_prekey_id: PreKeyId::from(random_id(rng)),
+        }
+    }
 }
 
 /// Everything Bob creates before anyone talks to him.
@@ -51,10 +72,12 @@ impl BobKeys {
         rng: &mut R,
         with_one_time_prekey: bool,
     ) -> Result<Self, libsignal_protocol::SignalProtocolError> {
-        let registration_id = random_registration_id(rng);
-        let signed_prekey_id = SignedPreKeyId::from(random_id(rng));
-        let kyber_prekey_id = KyberPreKeyId::from(random_id(rng));
-        let one_time_prekey_id = PreKeyId::from(random_id(rng));
+        let BobIds {
+            registration_id,
+            signed_prekey_id,
+            kyber_prekey_id,
+            one_time_prekey_id,
+        } = BobIds::generate(rng);
 
         let identity = IdentityKeyPair::generate(rng);
 

@@ -43,12 +43,15 @@ pub const KEM: &str = "kyber1024";
 /// Each party draws from its own ChaCha20 stream of the seed, so that turning
 /// the one-time prekey on or off (Bob's last draw) leaves every other key of
 /// the same seed unchanged: the difference a learner sees is OPK_B and DH4.
-const BOB_STREAM: u64 = 1;
-const ALICE_STREAM: u64 = 2;
+/// Public so that the book's examples can reproduce a run's bytes.
+pub const BOB_STREAM: u64 = 1;
+pub const ALICE_STREAM: u64 = 2;
 /// EK_A, the Kyber encapsulation, and everything libsignal draws after them.
-const HANDSHAKE_STREAM: u64 = 3;
+pub const HANDSHAKE_STREAM: u64 = 3;
 
-fn rng_stream(seed: u64, stream: u64) -> ChaCha20Rng {
+/// The RNG a run uses for one stream of a seed: `ChaCha20Rng::seed_from_u64(seed)`
+/// moved to `stream`.
+pub fn rng_stream(seed: u64, stream: u64) -> ChaCha20Rng {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng

@@ -1,0 +1,274 @@
+//! The book's structure: every chapter in SUMMARY.md exists, every internal
+//! link (Markdown or HTML, with its `#anchor`) points at something that
+//! exists, and every `{{#include}}` names an existing file and anchor. Fast,
+//! and needs no mdbook.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+fn src() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("book/src")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The Markdown of a chapter without fenced code blocks (code is not links).
+fn prose(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Targets of `[text](target)` links and of HTML `src="…"` / `href="…"`.
+fn link_targets(text: &str) -> Vec<String> {
+    let mut targets = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("](") {
+        rest = &rest[i + 2..];
+        if let Some(end) = rest.find(')') {
+            targets.push(rest[..end].trim().to_string());
+        }
+    }
+    for attr in ["src=\"", "href=\""] {
+        let mut rest = text;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                targets.push(rest[..end].to_string());
+            }
+        }
+    }
+    targets
+}
+
+/// The ids mdbook gives the headings of a chapter: lowercase, spaces to `-`,
+/// only alphanumerics, `-` and `_` kept (duplicates get `-1`, `-2`, …).
+fn heading_ids(text: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for line in prose(text).lines() {
+        let Some(title) = line.strip_prefix('#') else {
+            continue;
+        };
+        let title = title.trim_start_matches('#').trim();
+        let id: String = title
+            .chars()
+            .filter_map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '-' {
+                    Some(c.to_lowercase().next().unwrap_or(c))
+                } else if c.is_whitespace() {
+                    Some('-')
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut unique = id.clone();
+        let mut n = 1;
+        while ids.contains(&unique) {
+            unique = format!("{id}-{n}");
+            n += 1;
+        }
+        ids.insert(unique);
+    }
+    ids
+}
+
+/// Every chapter file listed in SUMMARY.md, relative to book/src.
+fn summary_chapters() -> Vec<String> {
+    link_targets(&read(&src().join("SUMMARY.md")))
+}
+
+fn all_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            all_markdown(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_summary_chapter_exists() {
+    let chapters = summary_chapters();
+    assert!(chapters.len() > 20, "SUMMARY.md lists the whole book");
+    let missing: Vec<_> = chapters
+        .iter()
+        .filter(|c| !src().join(c).is_file())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "SUMMARY.md lists missing chapters: {missing:?}"
+    );
+}
+
+#[test]
+fn every_part_two_chapter_has_its_example_and_output() {
+    for chapter in summary_chapters()
+        .iter()
+        .filter(|c| c.starts_with("part2/"))
+    {
+        let text = read(&src().join(chapter));
+        let number = &chapter["part2/".len().."part2/".len() + 2];
+        let example = std::fs::read_dir(src().join("../../examples"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .find(|name| name.starts_with(&format!("{number}_")))
+            .unwrap_or_else(|| panic!("{chapter}: no examples/{number}_….rs"));
+        let stem = example.trim_end_matches(".rs");
+        assert!(
+            text.contains(&format!("cargo run --example {stem}")),
+            "{chapter} does not tell the reader to run {stem}"
+        );
+        assert!(
+            text.contains(&format!("{{{{#include ../generated/{stem}.txt}}}}")),
+            "{chapter} does not show the generated output of {stem}"
+        );
+        assert!(
+            text.contains(&format!("examples/{stem}.rs:")),
+            "{chapter} does not include code from {stem}"
+        );
+        assert!(
+            text.contains("<details>"),
+            "{chapter} has no exercise answer"
+        );
+    }
+}
+
+#[test]
+fn internal_links_and_anchors_resolve() {
+    let mut files = Vec::new();
+    all_markdown(&src(), &mut files);
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = read(file);
+        let dir = file.parent().unwrap();
+        for target in link_targets(&prose(&text)) {
+            if target.contains("://") || target.starts_with("mailto:") || target.is_empty() {
+                continue;
+            }
+            let (path, anchor) = match target.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (target.as_str(), None),
+            };
+            let resolved = if path.is_empty() {
+                file.clone()
+            } else {
+                normalize(&dir.join(path))
+            };
+            if !resolved.is_file() {
+                broken.push(format!("{}: {target} (no such file)", file.display()));
+                continue;
+            }
+            if let Some(anchor) = anchor {
+                let is_md = resolved.extension().is_some_and(|e| e == "md");
+                if is_md && !heading_ids(&read(&resolved)).contains(anchor) {
+                    broken.push(format!("{}: {target} (no such heading)", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken links:\n  {}",
+        broken.join("\n  ")
+    );
+}
+
+#[test]
+fn every_include_names_an_existing_file_and_anchor() {
+    let mut files = Vec::new();
+    all_markdown(&src(), &mut files);
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = read(file);
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("{{#include ") {
+            rest = &rest[i + "{{#include ".len()..];
+            let end = rest.find("}}").expect("an include ends with }}");
+            let spec = rest[..end].trim();
+            let (path, anchor) = match spec.split_once(':') {
+                Some((p, a)) => (p, Some(a)),
+                None => (spec, None),
+            };
+            let resolved = normalize(&file.parent().unwrap().join(path));
+            match std::fs::read_to_string(&resolved) {
+                Err(_) => broken.push(format!("{}: {spec} (no such file)", file.display())),
+                Ok(included) => {
+                    // Numeric line ranges are not anchors.
+                    let named = anchor.filter(|a| !a.chars().all(|c| c.is_ascii_digit()));
+                    if let Some(anchor) = named {
+                        let start = included.contains(&format!("ANCHOR: {anchor}"));
+                        let end = included.contains(&format!("ANCHOR_END: {anchor}"));
+                        if !(start && end) {
+                            broken.push(format!("{}: {spec} (no such anchor)", file.display()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken includes:\n  {}",
+        broken.join("\n  ")
+    );
+}
+
+/// Byte values in the book come only from generated files: a run of 16 or
+/// more hex digits typed into a chapter is almost certainly a pasted value
+/// that would silently go stale.
+#[test]
+fn no_chapter_types_bytes_by_hand() {
+    let mut files = Vec::new();
+    all_markdown(&src(), &mut files);
+    let mut pasted = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| !f.starts_with(src().join("generated")))
+    {
+        for (n, line) in read(file).lines().enumerate() {
+            let mut run = 0;
+            for c in line.chars() {
+                run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+                if run >= 16 {
+                    pasted.push(format!("{}:{}: {line}", file.display(), n + 1));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(
+        pasted.is_empty(),
+        "hex typed into the book (show bytes by including a generated file instead):\n  {}",
+        pasted.join("\n  ")
+    );
+}
