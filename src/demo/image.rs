@@ -235,12 +235,13 @@ pub fn describe(d: &ImageDemo, seed: u64) -> String {
     format!(
         "Image demo, seed {seed}: Alice sends Bob a {w}×{h} picture through a relay folder.\n\
          \n\
-         {orig:<16} {file_len:>7} bytes  SHA-256 {o}\n\
-         {view:<16} {blob_len:>7} bytes  SHA-256 {b}  (what the relay holds: the blob)\n\
-         {dec:<16} {file_len:>7} bytes  SHA-256 {dd}\n\
+         Alice's file     {orig:<16} {file_len:>7} bytes  SHA-256 {o}\n\
+         the relay holds  the blob         {blob_len:>7} bytes  SHA-256 {b}\n\
+         Bob's file       {dec:<16} {file_len:>7} bytes  SHA-256 {dd}\n\
          \n\
-         The key to the blob went to Bob inside a {message_len}-byte {kind}.\n\
-         original and decrypted are {same}; the relay's blob looks like noise.\n",
+         {view} draws the blob's first {w}×{h}×3 bytes as pixels: noise.\n\
+         The blob's key reached Bob inside a {message_len}-byte {kind}.\n\
+         Original and decrypted are {same}.\n",
         w = d.width,
         h = d.height,
         orig = name(&d.original),
