@@ -8,6 +8,16 @@ use std::path::{Path, PathBuf};
 
 use rand::Rng;
 
+/// How far a commit goes before the rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// On disk before it gets its name: for private state and received files,
+    /// whose loss could not be repaired.
+    Synced,
+    /// Atomically visible, left to the operating system to write out.
+    Visible,
+}
+
 /// A file being written under a temporary name beside its destination.
 /// Dropping it without [`AtomicFile::commit`] deletes it, so an error never
 /// leaves a partial file behind.
@@ -47,9 +57,18 @@ impl AtomicFile {
     }
 
     /// Flushes to disk and renames onto `dest` (replacing it if it exists).
-    pub fn commit(mut self, dest: &Path) -> io::Result<()> {
+    pub fn commit(self, dest: &Path) -> io::Result<()> {
+        self.commit_with(dest, Durability::Synced)
+    }
+
+    /// Renames onto `dest`; with [`Durability::Visible`] the data is not forced
+    /// to disk first. Other readers still see all or nothing; only a power
+    /// cut right after may lose the new file.
+    pub fn commit_with(mut self, dest: &Path, durability: Durability) -> io::Result<()> {
         let file = self.file.take().expect("commit runs once");
-        file.sync_all()?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
         drop(file);
         fs::rename(&self.temp, dest)?;
         // Renamed: nothing left for Drop to clean up.

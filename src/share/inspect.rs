@@ -74,7 +74,7 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
         return Ok(Inspection {
             kind: "one-time prekey OPK (public)",
             size,
-            lines: vec![line("OPK_B", short_hex(&bytes))],
+            lines: vec![line("OPK", short_hex(&bytes))],
             hidden: vec!["its private half, which stays in the owner's home folder"],
         });
     }
@@ -87,17 +87,14 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
             size,
             lines: vec![
                 line("registration id", bundle.registration_id.to_string()),
-                line("IK_B (identity key)", short_hex(&bundle.identity_key)),
-                line("SPK_B id", bundle.signed_pre_key_id.to_string()),
-                line("SPK_B", short_hex(&bundle.signed_pre_key)),
+                line("IK (identity key)", short_hex(&bundle.identity_key)),
+                line("SPK id", bundle.signed_pre_key_id.to_string()),
+                line("SPK (signed prekey)", short_hex(&bundle.signed_pre_key)),
+                line("SPK signature", short_hex(&bundle.signed_pre_key_signature)),
+                line("PQSPK id", bundle.kyber_pre_key_id.to_string()),
+                line("PQSPK (Kyber1024)", short_hex(&bundle.kyber_pre_key)),
                 line(
-                    "SPK_B signature",
-                    short_hex(&bundle.signed_pre_key_signature),
-                ),
-                line("PQSPK_B id", bundle.kyber_pre_key_id.to_string()),
-                line("PQSPK_B (Kyber1024)", short_hex(&bundle.kyber_pre_key)),
-                line(
-                    "PQSPK_B signature",
+                    "PQSPK signature",
                     short_hex(&bundle.kyber_pre_key_signature),
                 ),
             ],
@@ -216,7 +213,7 @@ fn message(envelope: &Envelope, size: u64) -> Inspection {
     }
     let _ = ciphertext_len;
     Inspection {
-        kind: "message envelope",
+        kind: "message envelope (A = sender, B = recipient)",
         size,
         lines,
         hidden: vec![

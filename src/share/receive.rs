@@ -7,7 +7,6 @@
 //! message that fails changes nothing and stays on the relay.
 
 use std::fs;
-use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -239,12 +238,9 @@ fn fetch_file(
     };
     let mut temp = AtomicFile::create_in(out_dir, true).map_err(output_err)?;
     let name = safe_file_name(&pointer.file_name);
-    let summary = stream::open_stream(
-        &pointer.key,
-        BufReader::with_capacity(1 << 20, blob),
-        BufWriter::with_capacity(1 << 20, temp.file()),
-        &mut |done| progress(&name, done, pointer.size),
-    )?;
+    let summary = stream::open_stream(&pointer.key, blob, temp.file(), &mut |done| {
+        progress(&name, done, pointer.size)
+    })?;
     if !constant_time_eq(&summary.blob_sha256, &pointer.digest) {
         return Err(ShareError::Digest);
     }

@@ -2,7 +2,6 @@
 //! key to the relay, and the key in a libsignal message to Bob.
 
 use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -110,19 +109,14 @@ pub fn send<R: Rng + CryptoRng>(
     rng.fill_bytes(&mut key);
     let blob_id = hex::encode(rng.random::<[u8; 16]>());
     let mut upload = relay.upload_blob(&blob_id)?;
-    let summary = stream::seal_stream(
-        &key,
-        BufReader::with_capacity(1 << 20, input),
-        &mut upload,
-        &mut |done| progress(done, total),
-    )
-    .map_err(|e| match e {
-        stream::StreamError::Io(source) => ShareError::Input {
-            path: file.to_path_buf(),
-            source,
-        },
-        e => e.into(),
-    })?;
+    let summary = stream::seal_stream(&key, input, &mut upload, &mut |done| progress(done, total))
+        .map_err(|e| match e {
+            stream::StreamError::Io(source) => ShareError::Input {
+                path: file.to_path_buf(),
+                source,
+            },
+            e => e.into(),
+        })?;
     upload.finish()?;
 
     let content = Content {
