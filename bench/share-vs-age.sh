@@ -51,13 +51,21 @@ AGE_RECIPIENT=$(age-keygen -y age.key)
 
 SHARE="$BIN share send --from alice --to bob big.bin && $BIN share receive --as bob --out out"
 AGE="age -r $AGE_RECIPIENT -o big.age big.bin && age -d -i age.key -o big.out big.age"
+# One --prepare per command: each clears its own output and flushes the
+# page cache's dirty pages, so no run pays for the previous run's writes.
 hyperfine --warmup 1 --runs "$RUNS" \
-    --prepare "rm -rf out big.age big.out; sync" \
+    --prepare "rm -rf out; sync" \
+    --prepare "rm -f big.age big.out; sync" \
     --export-json hyperfine.json \
     -n "share send + receive" "$SHARE" \
     -n "age encrypt + decrypt" "$AGE"
 
-cmp big.bin out/big.bin && cmp big.bin big.out && echo "== both round trips are byte-identical"
+if cmp big.bin out/big.bin && cmp big.bin big.out; then
+    echo "== both round trips are byte-identical"
+else
+    echo "== MISMATCH: a round trip did not give back the original file" >&2
+    exit 1
+fi
 
 rss() { # peak RSS in KiB of one command
     /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
@@ -74,10 +82,13 @@ size, send, recv, aenc, adec = (int(x) for x in sys.argv[1:])
 r = {x["command"]: x for x in json.load(open("hyperfine.json"))["results"]}
 s, a = r["share send + receive"], r["age encrypt + decrypt"]
 print()
-print(f"== {size} MiB, encrypt + decrypt, mean of {len(s['times'])} runs")
+print(f"== {size} MiB file, encrypt + decrypt, {len(s['times'])} runs each")
+print("  throughput = file size / (encrypt + decrypt time)")
 for name, x in (("share send + receive", s), ("age encrypt + decrypt", a)):
-    print(f"  {name:22} {x['mean']:7.3f} s ± {x['stddev']:.3f}   {size / x['mean']:7.1f} MiB/s")
-print(f"  ratio (age time / share time): {a['mean'] / s['mean']:.2f}  (>= 1.0: share is at least as fast)")
+    print(f"  {name:22} mean {x['mean']:6.3f} s ± {x['stddev']:.3f}  median {x['median']:6.3f} s"
+          f"   {size / x['mean']:6.1f} MiB/s (mean)  {size / x['median']:6.1f} MiB/s (median)")
+print(f"  ratio age/share, mean:   {a['mean'] / s['mean']:.2f}")
+print(f"  ratio age/share, median: {a['median'] / s['median']:.2f}  (>= 1.0: share is at least as fast)")
 print("== peak RSS")
 for name, kib in (("share send", send), ("share receive", recv),
                   ("age encrypt", aenc), ("age decrypt", adec)):

@@ -584,3 +584,37 @@ fn a_20_mb_file_round_trips() {
     assert!(report.failures.is_empty(), "{:?}", report.failures);
     assert_eq!(sha256(&out.join("big.bin")), sha256(&file));
 }
+
+#[test]
+fn a_changed_identity_is_refused() {
+    let mut lab = Lab::new(&["alice", "bob"]);
+    let file = lab.file("a.txt", 10);
+    lab.send("alice", "bob", &file).unwrap();
+    // Alice loses her session (but remembers Bob's identity key), and the
+    // relay now offers a bundle with another identity, as a relay
+    // substituting its own keys would.
+    let state_path = lab.homes.join("alice/state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&state_path).unwrap()).unwrap();
+    state["sessions"] = serde_json::json!({});
+    fs::write(&state_path, state.to_string()).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    share::init(other.path(), &lab.relay, "bob", 1, &mut lab.rng).unwrap();
+    let e = lab.send("alice", "bob", &file).unwrap_err();
+    assert!(
+        matches!(e, ShareError::IdentityChanged { ref name } if name == "bob"),
+        "{e}"
+    );
+}
+
+#[test]
+fn hostile_file_names_are_tamed() {
+    use pqxdh_lab::share::receive::safe_file_name;
+    assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+    assert_eq!(safe_file_name("..\\..\\boot.ini"), "boot.ini");
+    assert_eq!(safe_file_name(".bashrc"), "bashrc");
+    assert_eq!(safe_file_name("a\nb\u{7}.txt"), "a_b_.txt");
+    assert_eq!(safe_file_name(""), "received-file");
+    assert_eq!(safe_file_name("/"), "received-file");
+    assert_eq!(safe_file_name("photo.png"), "photo.png");
+}
