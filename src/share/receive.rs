@@ -238,9 +238,12 @@ fn fetch_file(
     };
     let mut temp = AtomicFile::create_in(out_dir, true).map_err(output_err)?;
     let name = safe_file_name(&pointer.file_name);
-    let summary = stream::open_stream(&pointer.key, blob, temp.file(), &mut |done| {
-        progress(&name, done, pointer.size)
-    })?;
+    let summary = atomic::with_early_flush(temp.file(), |out| {
+        stream::open_stream(&pointer.key, blob, out, &mut |done| {
+            progress(&name, done, pointer.size)
+        })
+    })
+    .map_err(output_err)??;
     if !constant_time_eq(&summary.blob_sha256, &pointer.digest) {
         return Err(ShareError::Digest);
     }
