@@ -58,10 +58,13 @@ The first send to someone runs PQXDH from their bundle on the relay; later sends
 session (plain SignalMessages once they have answered)."
     )]
     Send {
+        /// Who sends: a name made with `share init`, whose home folder is used.
         #[arg(long, value_name = "NAME")]
         from: String,
+        /// Who receives: a name that has published keys on the relay.
         #[arg(long, value_name = "NAME")]
         to: String,
+        /// The file to send (any size; memory use stays small).
         file: PathBuf,
     },
     /// Decrypt every file waiting for NAME on the relay.
@@ -71,6 +74,7 @@ A file is decrypted into a temporary file and gets its name only once every segm
 the digest verified. A message that fails is reported, changes nothing, and stays on the relay."
     )]
     Receive {
+        /// Whose messages to collect: a name made with `share init`.
         #[arg(long = "as", value_name = "NAME")]
         name: String,
         /// Where received files go (created if missing).
