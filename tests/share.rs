@@ -618,3 +618,23 @@ fn hostile_file_names_are_tamed() {
     assert_eq!(safe_file_name("/"), "received-file");
     assert_eq!(safe_file_name("photo.png"), "photo.png");
 }
+
+#[test]
+fn each_one_time_prekey_is_handed_out_once_then_pqxdh_runs_without_dh4() {
+    let mut lab = Lab::new(&["alice", "carol"]);
+    share::init(&lab.homes, &lab.relay, "bob", 1, &mut lab.rng).unwrap();
+    let file = lab.file("a.txt", 10);
+    let first = lab.send("alice", "bob", &file).unwrap();
+    assert!(first.used_one_time_prekey);
+    assert_eq!(lab.relay.prekeys_left("bob").unwrap(), 0);
+    // None left: Carol's first contact uses SPK_B and PQSPK_B only (DH1–DH3 and Kyber).
+    let second = lab.send("carol", "bob", &file).unwrap();
+    assert!(second.first_contact);
+    assert!(!second.used_one_time_prekey);
+    let out = lab.out("got");
+    let report = lab.receive("bob", &out).unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let mut from: Vec<&str> = report.files.iter().map(|f| f.from.as_str()).collect();
+    from.sort();
+    assert_eq!(from, ["alice", "carol"]);
+}
