@@ -59,12 +59,13 @@ pub fn send<R: Rng + CryptoRng>(
         source,
     };
     let input = File::open(file).map_err(input_err)?;
-    let total = input.metadata().map_err(input_err)?.len();
-    if input.metadata().map_err(input_err)?.is_dir() {
+    let metadata = input.metadata().map_err(input_err)?;
+    if metadata.is_dir() {
         return Err(input_err(std::io::Error::other(
             "it is a folder, not a file",
         )));
     }
+    let total = metadata.len();
     let file_name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
