@@ -638,3 +638,29 @@ fn each_one_time_prekey_is_handed_out_once_then_pqxdh_runs_without_dh4() {
     from.sort();
     assert_eq!(from, ["alice", "carol"]);
 }
+
+#[test]
+fn a_state_changed_by_another_command_is_never_overwritten() {
+    let mut lab = Lab::new(&["alice", "bob"]);
+    // A second command for alice loaded her state before this send…
+    let mut stale = share::Home::load(&lab.homes, "alice").unwrap();
+    let file = lab.file("a.txt", 10);
+    lab.send("alice", "bob", &file).unwrap();
+    let after_send = fs::read(lab.homes.join("alice/state.json")).unwrap();
+    // …so it may not write its older session over the one the send advanced:
+    // both would then encrypt with the same message key.
+    let e = stale.save().unwrap_err();
+    assert!(
+        matches!(e, HomeError::Changed { ref name } if name == "alice"),
+        "{e}"
+    );
+    assert_eq!(
+        fs::read(lab.homes.join("alice/state.json")).unwrap(),
+        after_send
+    );
+    // A fresh load saves fine.
+    share::Home::load(&lab.homes, "alice")
+        .unwrap()
+        .save()
+        .unwrap();
+}

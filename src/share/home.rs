@@ -46,6 +46,11 @@ pub enum HomeError {
     Exists { name: String, path: PathBuf },
     #[error("could not use {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{name}'s state changed while this command ran (another pqxdh-lab using the same \
+         home?); nothing was saved, please run the command again"
+    )]
+    Changed { name: String },
 }
 
 /// The state file, as it is on disk.
@@ -53,6 +58,11 @@ pub enum HomeError {
 struct StateFile {
     format: u32,
     name: String,
+    /// Counts saves. A command saves only over the state it loaded, so two
+    /// commands running at once for the same name cannot both use (and
+    /// overwrite) the same ratchet state, which would reuse a message key.
+    #[serde(default)]
+    generation: u64,
     registration_id: u32,
     /// IK: libsignal's `IdentityKeyPair::serialize`.
     identity_key_pair: String,
@@ -69,6 +79,7 @@ pub struct Home {
     pub name: String,
     pub dir: PathBuf,
     pub stores: Stores,
+    generation: u64,
 }
 
 fn hex_map<K: Ord + Clone>(map: &BTreeMap<K, Vec<u8>>) -> BTreeMap<K, String> {
@@ -115,6 +126,7 @@ impl Home {
             name: name.to_string(),
             dir,
             stores,
+            generation: file.generation,
         })
     }
 
@@ -159,12 +171,28 @@ impl Home {
         })
     }
 
-    /// Writes the state atomically, owner-only.
-    pub fn save(&self) -> Result<(), HomeError> {
+    /// The generation of the state file on disk now (None: no file yet).
+    fn generation_on_disk(&self) -> Option<u64> {
+        let text = fs::read_to_string(self.dir.join(STATE_FILE)).ok()?;
+        let file: StateFile = serde_json::from_str(&text).ok()?;
+        Some(file.generation)
+    }
+
+    /// Writes the state atomically, owner-only, if no one else saved since
+    /// it was loaded.
+    pub fn save(&mut self) -> Result<(), HomeError> {
+        if let Some(on_disk) = self.generation_on_disk() {
+            if on_disk != self.generation {
+                return Err(HomeError::Changed {
+                    name: self.name.clone(),
+                });
+            }
+        }
         let s = &self.stores;
         let file = StateFile {
             format: FORMAT,
             name: self.name.clone(),
+            generation: self.generation + 1,
             registration_id: s.identities.registration_id,
             identity_key_pair: hex::encode(s.identities.key_pair.serialize()),
             signed_pre_keys: hex_map(&s.signed_pre_keys.0),
@@ -190,7 +218,9 @@ impl Home {
             source,
         };
         atomic::create_dir(&self.dir, true).map_err(io)?;
-        atomic::write(&self.dir.join(STATE_FILE), text.as_bytes(), true).map_err(io)
+        atomic::write(&self.dir.join(STATE_FILE), text.as_bytes(), true).map_err(io)?;
+        self.generation += 1;
+        Ok(())
     }
 }
 
@@ -243,9 +273,10 @@ pub fn init<R: Rng + CryptoRng>(
         keys.kyber_prekey_id.into(),
         keys.kyber_prekey_record().serialize()?,
     );
-    let home = Home {
+    let mut home = Home {
         name: name.to_string(),
         dir: dir.clone(),
+        generation: 0,
         stores: Stores {
             identities: Identities {
                 key_pair: keys.identity,

@@ -132,39 +132,18 @@ pub fn send<R: Rng + CryptoRng>(
             chunk_size: SEGMENT_SIZE as u32,
         }),
     };
-    let message = block_on(message_encrypt(
-        &content.encode(),
-        &bob,
-        &mut home.stores.sessions,
-        &mut home.stores.identities,
-        now,
-        rng,
-    ))?;
-    let message_type = match message {
-        CiphertextMessage::PreKeySignalMessage(_) => MessageType::PreKey,
-        _ => MessageType::Whisper,
-    };
-    let envelope = Envelope {
-        from: from.to_string(),
-        to: to.to_string(),
-        kind: Kind::File,
-        message_type,
-        message: message.serialize().to_vec(),
-    };
-    // The advanced session is saved before the message leaves: if posting
-    // fails, Bob merely never sees one message number, which libsignal
-    // tolerates; the reverse order could reuse a message key.
-    home.save()?;
-    let message_id = match relay.post(to, &envelope.encode()) {
-        Ok(id) => id,
+    let posted = post_pointer(&mut home, relay, &content, now, rng);
+    let (envelope, message_id) = match posted {
+        Ok(posted) => posted,
         Err(e) => {
+            // No message points at the blob: take it back off the relay.
             let _ = relay.delete_blob(&blob_id);
-            return Err(e.into());
+            return Err(e);
         }
     };
     Ok(SendSummary {
         first_contact,
-        message_type,
+        message_type: envelope.message_type,
         used_one_time_prekey,
         blob_id,
         plaintext_len: summary.plaintext_len,
@@ -173,4 +152,41 @@ pub fn send<R: Rng + CryptoRng>(
         message_len: envelope.message.len(),
         message_id,
     })
+}
+
+/// Encrypts the pointer on the session, saves the advanced session, and
+/// posts the message.
+fn post_pointer<R: Rng + CryptoRng>(
+    home: &mut Home,
+    relay: &dyn Relay,
+    content: &Content,
+    now: SystemTime,
+    rng: &mut R,
+) -> Result<(Envelope, String), ShareError> {
+    let to = &content.to;
+    let message = block_on(message_encrypt(
+        &content.encode(),
+        &address(to),
+        &mut home.stores.sessions,
+        &mut home.stores.identities,
+        now,
+        rng,
+    ))?;
+    let envelope = Envelope {
+        from: content.from.clone(),
+        to: to.clone(),
+        kind: Kind::File,
+        message_type: match message {
+            CiphertextMessage::PreKeySignalMessage(_) => MessageType::PreKey,
+            _ => MessageType::Whisper,
+        },
+        message: message.serialize().to_vec(),
+    };
+    // The advanced session is saved before the message leaves: if posting
+    // fails, Bob merely never sees one message number, which libsignal
+    // tolerates; the reverse order could reuse a message key. The save also
+    // refuses if another command changed the state meanwhile.
+    home.save()?;
+    let message_id = relay.post(to, &envelope.encode())?;
+    Ok((envelope, message_id))
 }
