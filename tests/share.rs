@@ -664,3 +664,102 @@ fn a_state_changed_by_another_command_is_never_overwritten() {
         .save()
         .unwrap();
 }
+
+/// Alice's client, but sending a pointer it built by hand.
+fn send_pointer(lab: &mut Lab, pointer: pqxdh_lab::share::pointer::AttachmentPointer) {
+    use futures::executor::block_on;
+    use pqxdh_lab::share::envelope::Kind;
+    use pqxdh_lab::share::pointer::{Body, Content};
+    let mut home = share::Home::load(&lab.homes, "alice").unwrap();
+    let content = Content {
+        from: "alice".into(),
+        to: "bob".into(),
+        body: Body::File(pointer),
+    };
+    let message = block_on(libsignal_protocol::message_encrypt(
+        &content.encode(),
+        &pqxdh_lab::engine::address("bob"),
+        &mut home.stores.sessions,
+        &mut home.stores.identities,
+        demo_now(),
+        &mut lab.rng,
+    ))
+    .unwrap();
+    home.save().unwrap();
+    let envelope = Envelope {
+        from: "alice".into(),
+        to: "bob".into(),
+        kind: Kind::File,
+        message_type: MessageType::Whisper,
+        message: message.serialize().to_vec(),
+    };
+    lab.relay.post("bob", &envelope.encode()).unwrap();
+}
+
+#[test]
+fn a_pointer_with_the_wrong_digest_or_size_is_refused() {
+    use pqxdh_lab::share::pointer::{AttachmentPointer, Body, Content};
+    let mut lab = Lab::new(&["alice", "bob"]);
+    let out = lab.out("got");
+    // An acknowledged session, so hand-made messages are plain SignalMessages.
+    let a = lab.file("a.txt", 10);
+    lab.send("alice", "bob", &a).unwrap();
+    lab.receive("bob", &out).unwrap();
+    let b = lab.file("b.txt", 5000);
+    lab.send("alice", "bob", &b).unwrap();
+    // Read the genuine pointer the way Bob would, then forge variants of it.
+    let msg = lab.only_message("bob");
+    let envelope = Envelope::decode(&fs::read(&msg).unwrap()).unwrap();
+    let mut bob = share::Home::load(&lab.homes, "bob").unwrap();
+    let plaintext = futures::executor::block_on(libsignal_protocol::message_decrypt(
+        &libsignal_protocol::CiphertextMessage::SignalMessage(
+            libsignal_protocol::SignalMessage::try_from(envelope.message.as_slice()).unwrap(),
+        ),
+        &pqxdh_lab::engine::address("alice"),
+        &mut bob.stores.sessions,
+        &mut bob.stores.identities,
+        &mut bob.stores.pre_keys,
+        &bob.stores.signed_pre_keys,
+        &mut bob.stores.kyber_pre_keys,
+        &mut lab.rng,
+    ))
+    .unwrap();
+    let Content {
+        body: Body::File(genuine),
+        ..
+    } = Content::decode(&plaintext).unwrap()
+    else {
+        panic!("a file message")
+    };
+    fs::remove_file(&msg).unwrap();
+    let out = lab.out("got-forged");
+
+    let mut wrong_digest: AttachmentPointer = genuine.clone();
+    wrong_digest.digest[0] ^= 1;
+    send_pointer(&mut lab, wrong_digest);
+    let e = refused_one(&mut lab, "bob", &out);
+    assert!(matches!(e, ShareError::Digest), "{e}");
+    fs::remove_file(lab.only_message("bob")).unwrap();
+
+    let mut wrong_size = genuine.clone();
+    wrong_size.size += 1;
+    send_pointer(&mut lab, wrong_size);
+    let e = refused_one(&mut lab, "bob", &out);
+    assert!(
+        matches!(
+            e,
+            ShareError::Size {
+                got: 5000,
+                expected: 5001
+            }
+        ),
+        "{e}"
+    );
+    fs::remove_file(lab.only_message("bob")).unwrap();
+
+    // The genuine pointer, sent again as a new message, still works.
+    send_pointer(&mut lab, genuine);
+    let report = lab.receive("bob", &out).unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert_eq!(sha256(&out.join("b.txt")), sha256(&b));
+}
