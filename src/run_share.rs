@@ -156,7 +156,11 @@ pub fn share(args: ShareArgs) -> Result<ExitCode, String> {
                 println!("Nothing waiting for {name}.");
             }
             for (id, e) in &report.failures {
-                eprintln!("pqxdh-lab: receive as {name}: message {id} refused: {e}");
+                eprintln!(
+                    "pqxdh-lab: receive as {name}: message {id} refused: {e}\n  \
+                     (it stays on the relay as {}; delete that file to discard it)",
+                    relay.message_path(&name, id).display()
+                );
             }
             if !report.failures.is_empty() {
                 return Ok(ExitCode::FAILURE);
