@@ -60,6 +60,13 @@ every step with your own code."
         #[arg(long)]
         full_hex: bool,
     },
+
+    /// Send files end to end encrypted through an untrusted relay folder.
+    #[command(long_about = crate::cli_share::SHARE_ABOUT, after_help = crate::cli_share::SHARE_EXAMPLES)]
+    Share(crate::cli_share::ShareArgs),
+
+    /// Demonstrations that write files you can look at.
+    Demo(crate::cli_share::DemoArgs),
 }
 
 /// Options that choose a run.

@@ -4,8 +4,11 @@
 //! returns a [`transcript::Transcript`]; the views render it.
 
 pub mod cli;
+pub mod cli_share;
+pub mod demo;
 pub mod engine;
 pub mod json;
 pub mod plain;
+pub mod share;
 pub mod transcript;
 pub mod tui;

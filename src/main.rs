@@ -8,6 +8,8 @@ use pqxdh_lab::transcript::Transcript;
 use pqxdh_lab::{json, plain};
 use rand::Rng;
 
+mod run_share;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -16,6 +18,8 @@ fn main() -> ExitCode {
             format,
             full_hex,
         }) => transcript(run, format, full_hex),
+        Some(Command::Share(args)) => run_share::share(args),
+        Some(Command::Demo(args)) => run_share::demo(args),
         None => interactive(cli.run, cli.plain),
     };
     match result {

@@ -20,7 +20,10 @@ const SCREENS: &[(&str, &str)] = &[
     ("120x36_opk_12_dh4", "dh4"),
     ("120x36_no_opk_11_kyber_encapsulate", "kyber_encapsulate"),
     ("120x36_no_opk_12_kdf", "kdf"),
-    ("inspector_prekey_message_120x36", "inspector_prekey_message"),
+    (
+        "inspector_prekey_message_120x36",
+        "inspector_prekey_message",
+    ),
     ("120x36_no_opk_20_same_secret", "same_secret"),
 ];
 
@@ -70,8 +73,8 @@ fn the_books_screens_and_key_table_come_from_the_ui() {
     );
     for (snapshot, screen) in SCREENS {
         let path = root().join(format!("tests/snapshots/tui_snapshots__{snapshot}.snap"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         check(
             generated.join(format!("screens/{screen}.txt")),
             &screen_from_snapshot(&text),

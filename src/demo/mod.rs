@@ -1,0 +1,4 @@
+//! Demonstrations that write files a learner can look at.
+
+pub mod image;
+pub mod sample;
