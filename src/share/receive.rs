@@ -13,7 +13,6 @@ use std::time::SystemTime;
 use futures::executor::block_on;
 use libsignal_protocol::{
     CiphertextMessage, PreKeySignalMessage, SignalMessage, SignalProtocolError, message_decrypt,
-    message_encrypt,
 };
 use rand::{CryptoRng, Rng};
 
@@ -282,26 +281,7 @@ fn send_receipt<R: Rng + CryptoRng>(
             blob_id: blob_id.to_string(),
         },
     };
-    let message = block_on(message_encrypt(
-        &content.encode(),
-        &address(to),
-        &mut home.stores.sessions,
-        &mut home.stores.identities,
-        now,
-        rng,
-    ))?;
-    let envelope = Envelope {
-        from: home.name.clone(),
-        to: to.to_string(),
-        kind: Kind::Receipt,
-        message_type: match message {
-            CiphertextMessage::PreKeySignalMessage(_) => MessageType::PreKey,
-            _ => MessageType::Whisper,
-        },
-        message: message.serialize().to_vec(),
-    };
-    home.save()?;
-    relay.post(to, &envelope.encode())?;
+    super::send::post_content(home, relay, &content, Kind::Receipt, now, rng)?;
     Ok(())
 }
 

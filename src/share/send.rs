@@ -132,7 +132,7 @@ pub fn send<R: Rng + CryptoRng>(
             chunk_size: SEGMENT_SIZE as u32,
         }),
     };
-    let posted = post_pointer(&mut home, relay, &content, now, rng);
+    let posted = post_content(&mut home, relay, &content, Kind::File, now, rng);
     let (envelope, message_id) = match posted {
         Ok(posted) => posted,
         Err(e) => {
@@ -154,12 +154,13 @@ pub fn send<R: Rng + CryptoRng>(
     })
 }
 
-/// Encrypts the pointer on the session, saves the advanced session, and
-/// posts the message.
-fn post_pointer<R: Rng + CryptoRng>(
+/// Encrypts `content` (a file pointer or a receipt) on the session, saves the
+/// advanced session, and posts the message to the relay.
+pub(crate) fn post_content<R: Rng + CryptoRng>(
     home: &mut Home,
     relay: &dyn Relay,
     content: &Content,
+    kind: Kind,
     now: SystemTime,
     rng: &mut R,
 ) -> Result<(Envelope, String), ShareError> {
@@ -175,7 +176,7 @@ fn post_pointer<R: Rng + CryptoRng>(
     let envelope = Envelope {
         from: content.from.clone(),
         to: to.clone(),
-        kind: Kind::File,
+        kind,
         message_type: match message {
             CiphertextMessage::PreKeySignalMessage(_) => MessageType::PreKey,
             _ => MessageType::Whisper,

@@ -221,16 +221,26 @@ pub fn seal_stream(
     mut output: impl Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<StreamSummary, StreamError> {
+    with_blob_hasher(|to_hasher, returned| {
+        seal_batches(key, &mut input, &mut output, to_hasher, returned, progress)
+    })
+}
+
+/// Runs `work` (which returns the plaintext length) while a second thread
+/// hashes every blob batch `work` sends it, and hands the batches back for
+/// reuse; then puts the plaintext length, blob length and digest together.
+fn with_blob_hasher(
+    work: impl FnOnce(mpsc::SyncSender<Batch>, &mpsc::Receiver<Batch>) -> Result<u64, StreamError>,
+) -> Result<StreamSummary, StreamError> {
     let (to_hasher, batches) = mpsc::sync_channel::<Batch>(2);
     let (give_back, returned) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let hashing = scope.spawn(move || hasher(batches, give_back));
-        let sealed = seal_batches(key, &mut input, &mut output, to_hasher, &returned, progress);
-        // The sender is gone (moved into seal_batches), so the hasher finishes.
+        let done = work(to_hasher, &returned);
+        // The sender is gone (moved into `work`), so the hasher finishes.
         let (blob_len, blob_sha256) = hashing.join().expect("the hasher does not panic");
-        let plaintext_len = sealed?;
         Ok(StreamSummary {
-            plaintext_len,
+            plaintext_len: done?,
             blob_len,
             blob_sha256,
         })
@@ -293,18 +303,8 @@ pub fn open_stream(
     mut output: impl Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<StreamSummary, StreamError> {
-    let (to_hasher, batches) = mpsc::sync_channel::<Batch>(2);
-    let (give_back, returned) = mpsc::channel::<Batch>();
-    std::thread::scope(|scope| {
-        let hashing = scope.spawn(move || hasher(batches, give_back));
-        let opened = open_batches(key, &mut input, &mut output, to_hasher, &returned, progress);
-        let (blob_len, blob_sha256) = hashing.join().expect("the hasher does not panic");
-        let plaintext_len = opened?;
-        Ok(StreamSummary {
-            plaintext_len,
-            blob_len,
-            blob_sha256,
-        })
+    with_blob_hasher(|to_hasher, returned| {
+        open_batches(key, &mut input, &mut output, to_hasher, returned, progress)
     })
 }
 
