@@ -261,3 +261,31 @@ mod styles {
         assert_eq!(Theme::from_env(), Theme::color());
     }
 }
+
+#[test]
+fn a_failed_truth_check_is_shown_loudly() {
+    let mut app = app(false);
+    // Pretend libsignal disagreed on one value: the view must not hide it.
+    let check = app
+        .transcript
+        .checks
+        .iter_mut()
+        .find(|c| c.name == "chain_key is libsignal's chain key")
+        .unwrap();
+    check.passed = false;
+    let first = render(&app, 120, 36);
+    assert!(
+        first.contains("TRUTH CHECK FAILED: 15/16 checks passed"),
+        "{first}"
+    );
+    press(&mut app, KeyCode::End);
+    let last = render(&app, 120, 36);
+    assert!(
+        last.contains("✗ TRUTH CHECK FAILED: chain_key is libsignal's chain key"),
+        "{last}"
+    );
+    assert!(!last.contains("libsignal's own sessions agree"));
+    let plain = pqxdh_lab::plain::render(&app.transcript, pqxdh_lab::plain::Hex::Short);
+    assert!(plain.contains("FAILED (15 of 16 checks passed)"));
+    assert!(plain.contains("FAIL chain_key is libsignal's chain key"));
+}
