@@ -153,7 +153,6 @@ fn message(envelope: &Envelope, size: u64) -> Inspection {
             },
         ),
     ];
-    let ciphertext_len;
     match envelope.message_type {
         MessageType::PreKey => {
             lines.push(line(
@@ -189,12 +188,9 @@ fn message(envelope: &Envelope, size: u64) -> Inspection {
                         "CT (Kyber ciphertext)",
                         short_hex(m.kyber_ciphertext().map(|c| &c[..]).unwrap_or_default()),
                     ));
-                    ciphertext_len = signal_message_lines(m.message(), &mut lines);
+                    signal_message_lines(m.message(), &mut lines);
                 }
-                Err(e) => {
-                    lines.push(line("unreadable", e.to_string()));
-                    ciphertext_len = 0;
-                }
+                Err(e) => lines.push(line("unreadable", e.to_string())),
             }
         }
         MessageType::Whisper => {
@@ -202,16 +198,12 @@ fn message(envelope: &Envelope, size: u64) -> Inspection {
                 "libsignal message",
                 "SignalMessage (established session)",
             ));
-            ciphertext_len = match SignalMessage::try_from(envelope.message.as_slice()) {
+            match SignalMessage::try_from(envelope.message.as_slice()) {
                 Ok(m) => signal_message_lines(&m, &mut lines),
-                Err(e) => {
-                    lines.push(line("unreadable", e.to_string()));
-                    0
-                }
-            };
+                Err(e) => lines.push(line("unreadable", e.to_string())),
+            }
         }
     }
-    let _ = ciphertext_len;
     Inspection {
         kind: "message envelope (A = sender, B = recipient)",
         size,
@@ -223,7 +215,7 @@ fn message(envelope: &Envelope, size: u64) -> Inspection {
     }
 }
 
-fn signal_message_lines(m: &SignalMessage, lines: &mut Vec<Line>) -> usize {
+fn signal_message_lines(m: &SignalMessage, lines: &mut Vec<Line>) {
     lines.push(line(
         "ratchet key",
         short_hex(&m.sender_ratchet_key().serialize()),
@@ -233,8 +225,14 @@ fn signal_message_lines(m: &SignalMessage, lines: &mut Vec<Line>) -> usize {
         "ciphertext",
         format!("{} bytes (AES-256-CBC, opaque)", m.body().len()),
     ));
+    lines.push(line(
+        "pq_ratchet",
+        format!(
+            "{} bytes (SPQR, the post-quantum ratchet)",
+            m.pq_ratchet().len()
+        ),
+    ));
     lines.push(line("MAC", "8 bytes (HMAC-SHA256, truncated)"));
-    m.body().len()
 }
 
 /// SHA-256 of a whole file, read in pieces.

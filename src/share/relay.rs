@@ -18,7 +18,7 @@ pub enum RelayError {
     NoBlob(String),
     #[error("'{0}' is not a valid relay object id")]
     BadId(String),
-    #[error("the relay could not use {path}: {source}")]
+    #[error("could not read or write {path} on the relay: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
 
