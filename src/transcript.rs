@@ -141,11 +141,25 @@ pub struct WireObject {
     pub fields: Vec<Field>,
 }
 
+/// What a check compares the step-by-step values with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckAgainst {
+    /// libsignal's own session state (or its decryption).
+    Libsignal,
+    /// Alice's copy of a value Bob recomputed himself.
+    Alice,
+}
+
 /// One comparison between a value this run computed step by step and what
-/// libsignal's own session holds.
+/// libsignal's own session holds, or between Bob's copy of a value and Alice's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub name: String,
+    pub against: CheckAgainst,
+    /// For a comparison with Alice: the name of the value compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// The value computed step by step, e.g. `chain_key (HKDF bytes 32..64)`.
     pub staged: String,
     /// What it is compared with, e.g. `SessionRecord::get_receiver_chain_key_bytes`.

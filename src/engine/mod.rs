@@ -30,7 +30,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use thiserror::Error;
 
-use crate::transcript::{Check, Step, Transcript, Value, ValueKind, WireObject};
+use crate::transcript::{Check, CheckAgainst, Step, Transcript, Value, ValueKind, WireObject};
 use keys::{AliceKeys, BobKeys};
 use steps::StepText;
 
@@ -388,6 +388,8 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
         let alice_value = rec.values.iter().find(|v| v.name == bob_value.name);
         Check {
             name: format!("Bob's {} equals Alice's", bob_value.name),
+            against: CheckAgainst::Alice,
+            value: Some(bob_value.name.clone()),
             staged: format!("Bob's {}", bob_value.name),
             reference: format!("Alice's {}", bob_value.name),
             passed: alice_value.is_some_and(|a| a.bytes == bob_value.bytes),

@@ -7,7 +7,7 @@ use sha2::Sha256;
 
 use super::kdf::{self, SessionKeys};
 use super::session_state;
-use crate::transcript::Check;
+use crate::transcript::{Check, CheckAgainst};
 
 /// What the staged run computed, as the check needs it.
 pub struct Staged<'a> {
@@ -22,6 +22,8 @@ pub struct Staged<'a> {
 fn check(name: &str, staged: &str, reference: &str, passed: bool) -> Check {
     Check {
         name: name.to_string(),
+        against: CheckAgainst::Libsignal,
+        value: None,
         staged: staged.to_string(),
         reference: reference.to_string(),
         passed,

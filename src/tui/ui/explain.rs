@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::transcript::CheckAgainst;
 use crate::tui::app::App;
 use crate::tui::stages;
 use crate::tui::theme::Theme;
@@ -80,12 +81,8 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         ])],
         "same_secret" => {
             let mut spans = vec![Span::styled("Bob = Alice: ", theme.title)];
-            let is_comparison = |c: &&crate::transcript::Check| c.name.ends_with(" equals Alice's");
-            for c in t.checks.iter().filter(is_comparison) {
-                let name = c
-                    .name
-                    .trim_start_matches("Bob's ")
-                    .trim_end_matches(" equals Alice's");
+            for c in t.checks.iter().filter(|c| c.against == CheckAgainst::Alice) {
+                let name = c.value.as_deref().unwrap_or(&c.name);
                 let (mark, style) = if c.passed {
                     ("✓", theme.ok)
                 } else {
@@ -93,7 +90,11 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 };
                 spans.push(Span::styled(format!("{name} {mark}  "), style));
             }
-            let libsignal: Vec<_> = t.checks.iter().filter(|c| !is_comparison(c)).collect();
+            let libsignal: Vec<_> = t
+                .checks
+                .iter()
+                .filter(|c| c.against == CheckAgainst::Libsignal)
+                .collect();
             let passed = libsignal.iter().filter(|c| c.passed).count();
             let verdict = if passed == libsignal.len() {
                 Span::styled(
