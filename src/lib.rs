@@ -8,6 +8,7 @@ pub mod cli_share;
 pub mod demo;
 pub mod engine;
 pub mod json;
+pub mod outcome;
 pub mod plain;
 pub mod share;
 pub mod transcript;

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::engine::{KEM, kdf::KDF_INFO};
+use crate::outcome;
 use crate::transcript::{Actor, Field, Transcript, Value, ValueKind};
 
 /// How much of a long value to show.
@@ -161,34 +162,12 @@ pub fn render(t: &Transcript, hex_mode: Hex) -> String {
                 write_fields(&mut out, &wire.fields, 0);
             }
         }
-        match step.id {
-            "alice_verifies" => {
-                let _ = writeln!(
-                    out,
-                    "  Result: both signatures verify with IK_B from the bundle."
-                );
-            }
-            "bob_decrypts" => {
-                let _ = writeln!(out, "  Alice wrote:   \"{}\"", t.plaintext);
-                let _ = writeln!(out, "  Bob decrypted: \"{}\"", t.bob_plaintext);
-            }
-            "server_forwards" => {
-                let s = &t.wire_scan;
-                let _ = writeln!(
-                    out,
-                    "  Wire scan: searched {} bytes for {} secrets ({} windows of 16 bytes): {}",
-                    s.bytes_searched,
-                    s.secrets_checked,
-                    s.windows_checked,
-                    if s.clean() {
-                        "no secret found.".to_string()
-                    } else {
-                        format!("FOUND {}", s.findings.join("; "))
-                    }
-                );
-            }
-            "same_secret" => write_checks(&mut out, t),
-            _ => {}
+        for outcome in outcome::of_step(t, step.id) {
+            let verdict = if outcome.ok { "Result" } else { "FAILED" };
+            let _ = writeln!(out, "  {verdict}: {}", outcome.text);
+        }
+        if step.id == "same_secret" {
+            write_checks(&mut out, t);
         }
     }
     out

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::transcript::CheckAgainst;
+use crate::outcome;
 use crate::tui::app::App;
 use crate::tui::stages;
 use crate::tui::theme::Theme;
@@ -49,74 +49,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// What a step established, for the steps whose result is not a value.
 fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let t = &app.transcript;
-    match app.current_step().id {
-        "alice_verifies" => vec![Line::from(Span::styled(
-            "✓ Both signatures verify with IK_B from the bundle.",
-            theme.ok,
-        ))],
-        "server_forwards" => {
-            let s = &t.wire_scan;
-            let verdict = if s.clean() {
-                Span::styled(
-                    format!(
-                        "✓ Wire scan: {} secrets ({} windows of 16 B) looked for in {} bytes: none found.",
-                        s.secrets_checked, s.windows_checked, s.bytes_searched
-                    ),
-                    theme.ok,
-                )
+    outcome::of_step(&app.transcript, app.current_step().id)
+        .into_iter()
+        .map(|o| {
+            let (mark, style) = if o.ok {
+                ("✓", theme.ok)
             } else {
-                Span::styled(
-                    format!("✗ SECRET ON THE WIRE: {}", s.findings.join("; ")),
-                    theme.error,
-                )
+                ("✗", theme.error)
             };
-            vec![Line::from(verdict)]
-        }
-        "bob_decrypts" => vec![Line::from(vec![
-            Span::styled("Alice wrote: ", theme.title),
-            Span::raw(format!("\"{}\"   ", t.plaintext)),
-            Span::styled("Bob decrypted: ", theme.title),
-            Span::raw(format!("\"{}\"", t.bob_plaintext)),
-        ])],
-        "same_secret" => {
-            let mut spans = vec![Span::styled("Bob = Alice: ", theme.title)];
-            for c in t.checks.iter().filter(|c| c.against == CheckAgainst::Alice) {
-                let name = c.value.as_deref().unwrap_or(&c.name);
-                let (mark, style) = if c.passed {
-                    ("✓", theme.ok)
-                } else {
-                    ("✗", theme.error)
-                };
-                spans.push(Span::styled(format!("{name} {mark}  "), style));
-            }
-            let libsignal: Vec<_> = t
-                .checks
-                .iter()
-                .filter(|c| c.against == CheckAgainst::Libsignal)
-                .collect();
-            let passed = libsignal.iter().filter(|c| c.passed).count();
-            let verdict = if passed == libsignal.len() {
-                Span::styled(
-                    format!(
-                        "✓ libsignal's own sessions agree: {passed}/{} checks",
-                        libsignal.len()
-                    ),
-                    theme.ok,
-                )
-            } else {
-                let failed: Vec<&str> = libsignal
-                    .iter()
-                    .filter(|c| !c.passed)
-                    .map(|c| c.name.as_str())
-                    .collect();
-                Span::styled(
-                    format!("✗ TRUTH CHECK FAILED: {}", failed.join("; ")),
-                    theme.error,
-                )
-            };
-            vec![Line::from(spans), Line::from(verdict)]
-        }
-        _ => Vec::new(),
-    }
+            Line::from(Span::styled(format!("{mark} {}", o.text), style))
+        })
+        .collect()
 }

@@ -1,0 +1,95 @@
+//! What a step established when its result is not a new value (a signature
+//! check, the wire scan, a decryption, the final comparison). The text view
+//! and the terminal UI both show these words; they are computed once, here.
+
+use crate::transcript::{CheckAgainst, Transcript};
+
+/// One result sentence, and whether it is good news.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub ok: bool,
+    pub text: String,
+}
+
+/// The outcomes of a step, empty for steps whose result is a value.
+pub fn of_step(t: &Transcript, step_id: &str) -> Vec<Outcome> {
+    match step_id {
+        // The run stops with an error before this step if either signature fails.
+        "alice_verifies" => vec![Outcome {
+            ok: true,
+            text: "Both signatures verify with IK_B from the bundle.".to_string(),
+        }],
+        "server_forwards" => vec![wire_scan(t)],
+        "bob_decrypts" => vec![Outcome {
+            ok: t.bob_plaintext == t.plaintext,
+            text: format!(
+                "Alice wrote: \"{}\"   Bob decrypted: \"{}\"",
+                t.plaintext, t.bob_plaintext
+            ),
+        }],
+        "same_secret" => vec![bob_equals_alice(t), libsignal_agrees(t)],
+        _ => Vec::new(),
+    }
+}
+
+fn wire_scan(t: &Transcript) -> Outcome {
+    let s = &t.wire_scan;
+    let found = if s.clean() {
+        "no secret found.".to_string()
+    } else {
+        format!("FOUND {}", s.findings.join("; "))
+    };
+    Outcome {
+        ok: s.clean(),
+        text: format!(
+            "Wire scan: searched {} bytes for {} secrets ({} windows of 16 bytes): {found}",
+            s.bytes_searched, s.secrets_checked, s.windows_checked
+        ),
+    }
+}
+
+fn bob_equals_alice(t: &Transcript) -> Outcome {
+    let compared: Vec<_> = t
+        .checks
+        .iter()
+        .filter(|c| c.against == CheckAgainst::Alice)
+        .collect();
+    let marks: Vec<String> = compared
+        .iter()
+        .map(|c| {
+            let name = c.value.as_deref().unwrap_or(&c.name);
+            format!("{name} {}", if c.passed { "✓" } else { "✗" })
+        })
+        .collect();
+    Outcome {
+        ok: compared.iter().all(|c| c.passed),
+        text: format!("Bob = Alice: {}", marks.join("  ")),
+    }
+}
+
+fn libsignal_agrees(t: &Transcript) -> Outcome {
+    let libsignal: Vec<_> = t
+        .checks
+        .iter()
+        .filter(|c| c.against == CheckAgainst::Libsignal)
+        .collect();
+    let failed: Vec<&str> = libsignal
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.name.as_str())
+        .collect();
+    if failed.is_empty() {
+        Outcome {
+            ok: true,
+            text: format!(
+                "libsignal's own sessions agree: {n}/{n} checks",
+                n = libsignal.len()
+            ),
+        }
+    } else {
+        Outcome {
+            ok: false,
+            text: format!("TRUTH CHECK FAILED: {}", failed.join("; ")),
+        }
+    }
+}
