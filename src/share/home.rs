@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::atomic;
-use super::relay::{Relay, RelayError};
+use super::relay::Relay;
 use super::store::{Identities, KyberPreKeys, PreKeys, Sessions, SignedPreKeys, Stores};
 use super::{ShareError, check_name};
 use crate::engine::ServerBundle;
@@ -293,9 +293,7 @@ pub fn init<R: Rng + CryptoRng>(
     // would let people send files nobody can open.
     home.save()?;
     let bundle = ServerBundle::from_bob(&keys).encode();
-    relay
-        .publish(name, &bundle, &published)
-        .map_err(|e: RelayError| ShareError::Relay(e))?;
+    relay.publish(name, &bundle, &published)?;
     Ok(InitSummary {
         home: dir,
         identity_key: keys.identity.identity_key().serialize().into_vec(),
