@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cli_share;
 pub mod demo;
 pub mod engine;
+pub mod hexfmt;
 pub mod json;
 pub mod outcome;
 pub mod plain;

@@ -36,16 +36,14 @@ fn line(label: &str, value: impl Into<String>) -> Line {
     }
 }
 
+/// A key or signature as the inspector lists it: its first and last bytes,
+/// and its length when shortened.
 fn short_hex(bytes: &[u8]) -> String {
-    if bytes.len() <= 12 {
-        hex::encode(bytes)
+    let text = crate::hexfmt::short_hex(bytes, 21);
+    if text.len() == bytes.len() * 2 {
+        text
     } else {
-        format!(
-            "{}…{} ({} bytes)",
-            hex::encode(&bytes[..6]),
-            hex::encode(&bytes[bytes.len() - 4..]),
-            bytes.len()
-        )
+        format!("{text} ({} bytes)", bytes.len())
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::short_hex;
+use crate::hexfmt::short_hex;
 use crate::transcript::Actor;
 use crate::tui::app::App;
 use crate::tui::holdings::{self, Held};
