@@ -5,7 +5,7 @@ use clap::Parser;
 use pqxdh_lab::cli::{Cli, Command, Format, RunArgs};
 use pqxdh_lab::engine::{self, RunOptions};
 use pqxdh_lab::transcript::Transcript;
-use pqxdh_lab::{json, plain};
+use pqxdh_lab::views::{json, plain};
 use rand::Rng;
 
 mod run_share;
@@ -110,12 +110,13 @@ fn transcript(run: RunArgs, format: Format, full_hex: bool) -> Result<ExitCode, 
             return Err(format!("could not write the transcript: {e}"));
         }
     }
-    if !t.truth_check_passed() || !t.wire_scan.clean() {
-        return Err(
-            "the truth check against libsignal FAILED: the values above are not what \
-             libsignal computed. Please report this with the seed."
-                .to_string(),
-        );
+    let check = t.self_check();
+    if !check.passed() {
+        return Err(format!(
+            "{}: the values above cannot be trusted as libsignal's. Please report this \
+             with the seed.",
+            check.summary()
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,13 @@
 
 use serde::Serialize;
 
+/// The only KEM libsignal 0.85 uses for prekeys by default (type byte 0x08).
+pub const KEM: &str = "kyber1024";
+
+/// libsignal's HKDF info string: the spec's `info_curve_hash_pqkem` with
+/// `info` = "WhisperText" (46 ASCII bytes).
+pub const KDF_INFO: &str = "WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024";
+
 /// Who acts in a step, or who holds a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -21,6 +28,102 @@ impl Actor {
             Actor::Server => "Server",
             Actor::Bob => "Bob",
         }
+    }
+}
+
+/// Which step of a run this is. Views match on it exhaustively, so a step
+/// that is added or renamed cannot silently lose its outcome line or stage.
+///
+/// The handshake's steps are one family; the attack labs and the conversation
+/// after the handshake bring families of their own as further variants, each
+/// matched by the views like this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepId {
+    Handshake(HandshakeStep),
+}
+
+/// The steps of one PQXDH run, in the order they happen. Each serializes to
+/// its stable id in the JSON (`bob_identity`, `dh1`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HandshakeStep {
+    BobIdentity,
+    BobSignedPrekey,
+    BobKyberPrekey,
+    BobOneTimePrekey,
+    AliceIdentity,
+    BundlePublished,
+    AliceVerifies,
+    AliceEphemeral,
+    Dh1,
+    Dh2,
+    Dh3,
+    Dh4,
+    KyberEncapsulate,
+    Kdf,
+    AssociatedData,
+    FirstMessage,
+    ServerForwards,
+    BobDh,
+    BobDecapsulate,
+    BobKdf,
+    BobDecrypts,
+    SameSecret,
+}
+
+impl HandshakeStep {
+    /// The stable id, as in the JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            HandshakeStep::BobIdentity => "bob_identity",
+            HandshakeStep::BobSignedPrekey => "bob_signed_prekey",
+            HandshakeStep::BobKyberPrekey => "bob_kyber_prekey",
+            HandshakeStep::BobOneTimePrekey => "bob_one_time_prekey",
+            HandshakeStep::AliceIdentity => "alice_identity",
+            HandshakeStep::BundlePublished => "bundle_published",
+            HandshakeStep::AliceVerifies => "alice_verifies",
+            HandshakeStep::AliceEphemeral => "alice_ephemeral",
+            HandshakeStep::Dh1 => "dh1",
+            HandshakeStep::Dh2 => "dh2",
+            HandshakeStep::Dh3 => "dh3",
+            HandshakeStep::Dh4 => "dh4",
+            HandshakeStep::KyberEncapsulate => "kyber_encapsulate",
+            HandshakeStep::Kdf => "kdf",
+            HandshakeStep::AssociatedData => "associated_data",
+            HandshakeStep::FirstMessage => "first_message",
+            HandshakeStep::ServerForwards => "server_forwards",
+            HandshakeStep::BobDh => "bob_dh",
+            HandshakeStep::BobDecapsulate => "bob_decapsulate",
+            HandshakeStep::BobKdf => "bob_kdf",
+            HandshakeStep::BobDecrypts => "bob_decrypts",
+            HandshakeStep::SameSecret => "same_secret",
+        }
+    }
+}
+
+impl StepId {
+    /// The stable id, as in the JSON (`dh1`, `kyber_encapsulate`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepId::Handshake(step) => step.id(),
+        }
+    }
+}
+
+impl From<HandshakeStep> for StepId {
+    fn from(step: HandshakeStep) -> Self {
+        StepId::Handshake(step)
+    }
+}
+
+impl Serialize for StepId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for StepId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -67,19 +170,16 @@ impl ValueKind {
 }
 
 /// One named byte string of the run, such as `IK_B` or `DH1`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     /// The spec's name: `IK_A`, `SPK_B.sig`, `DH3`, `SS`, `root_key`, …
     pub name: String,
     pub kind: ValueKind,
     /// The party that made this value (for a shared secret, the one who computed this copy).
     pub owner: Actor,
-    /// True when these bytes travel through the server (bundle or first message).
-    pub crosses_server: bool,
-    /// The id of the step that produced it.
-    pub step: &'static str,
+    /// The step that produced it.
+    pub step: StepId,
     /// libsignal's serialization: curve keys `05 ‖ 32 B`, Kyber keys and ciphertexts `08 ‖ …`.
-    #[serde(skip)]
     pub bytes: Vec<u8>,
 }
 
@@ -87,13 +187,18 @@ impl Value {
     pub fn hex(&self) -> String {
         hex::encode(&self.bytes)
     }
+
+    /// True when these bytes travel through the server (in the bundle or the
+    /// first message): every value that is not a secret does.
+    pub fn crosses_server(&self) -> bool {
+        !self.kind.is_secret()
+    }
 }
 
 /// One step of the run, in the order it happens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    /// Stable identifier, e.g. `dh1` or `kyber_encapsulate`.
-    pub id: &'static str,
+    pub id: StepId,
     pub actor: Actor,
     pub title: String,
     /// Plain language, for a reader with no cryptography background.
@@ -107,7 +212,7 @@ pub struct Step {
 }
 
 /// One annotated byte range of a wire object (the bundle or the first message).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub offset: usize,
     pub len: usize,
@@ -132,11 +237,27 @@ impl Field {
     }
 }
 
-/// A wire object the server stores or forwards, byte for byte, with its dissection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Which kind of object crosses the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireKind {
+    /// Bob's public keys and signatures, as the server stores them.
+    Bundle,
+    /// Alice's first message, libsignal's `PreKeySignalMessage`.
+    PrekeyMessage,
+}
+
+/// A wire object the server stores or forwards, byte for byte, with its
+/// dissection, and who hands it to whom at which step.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireObject {
+    /// Also the name of the transcript value holding the same bytes.
     pub name: String,
-    #[serde(skip)]
+    pub kind: WireKind,
+    /// Who puts it on the server; the server holds it from the step that made it.
+    pub sender: Actor,
+    /// Who gets it from the server, and at which step.
+    pub recipient: Actor,
+    pub delivered_at: StepId,
     pub bytes: Vec<u8>,
     pub fields: Vec<Field>,
 }
@@ -153,12 +274,11 @@ pub enum CheckAgainst {
 
 /// One comparison between a value this run computed step by step and what
 /// libsignal's own session holds, or between Bob's copy of a value and Alice's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     pub name: String,
     pub against: CheckAgainst,
     /// For a comparison with Alice: the name of the value compared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The value computed step by step, e.g. `chain_key (HKDF bytes 32..64)`.
     pub staged: String,
@@ -168,7 +288,7 @@ pub struct Check {
 }
 
 /// What the wire scan searched and what it found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireScan {
     /// Bytes of the bundle and the first message together.
     pub bytes_searched: usize,
@@ -191,6 +311,9 @@ impl WireScan {
 pub struct Transcript {
     pub seed: u64,
     pub one_time_prekey: bool,
+    /// The KEM of Bob's prekey ([`KEM`]) and the KDF's info string ([`KDF_INFO`]).
+    pub kem: &'static str,
+    pub kdf_info: &'static str,
     pub steps: Vec<Step>,
     /// Alice's values and every public value, in the order they were made.
     pub values: Vec<Value>,
@@ -218,13 +341,89 @@ impl Transcript {
         self.wire.iter().find(|w| w.name == name)
     }
 
-    pub fn step(&self, id: &str) -> Option<&Step> {
+    pub fn step(&self, id: impl Into<StepId>) -> Option<&Step> {
+        let id = id.into();
         self.steps.iter().find(|s| s.id == id)
+    }
+
+    /// Where a step is in the run (None: this run does not have it, e.g. DH4
+    /// without a one-time prekey).
+    pub fn step_index(&self, id: impl Into<StepId>) -> Option<usize> {
+        let id = id.into();
+        self.steps.iter().position(|s| s.id == id)
     }
 
     /// True when every comparison with libsignal's session passed and the
     /// first message decrypted to what Alice sent.
     pub fn truth_check_passed(&self) -> bool {
         !self.checks.is_empty() && self.checks.iter().all(|c| c.passed)
+    }
+
+    /// Whether this run can be trusted as shown: the truth check and the wire
+    /// scan together, and which of them failed.
+    pub fn self_check(&self) -> SelfCheck {
+        let checks_failed = self.checks.iter().filter(|c| !c.passed).count();
+        let truth_check_failed = checks_failed > 0 || self.checks.is_empty();
+        let scan_findings = self.wire_scan.findings.len();
+        if !truth_check_failed && scan_findings == 0 {
+            SelfCheck::Passed {
+                checks: self.checks.len(),
+            }
+        } else {
+            SelfCheck::Failed {
+                checks_failed,
+                checks: self.checks.len(),
+                scan_findings,
+            }
+        }
+    }
+}
+
+/// A run's check of itself: the truth check against libsignal's own sessions
+/// and the wire scan. (Not to be confused with an attack lab's verdict, which
+/// is about what an attacker achieved.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfCheck {
+    Passed {
+        checks: usize,
+    },
+    Failed {
+        /// Truth-check comparisons that failed, of `checks`.
+        checks_failed: usize,
+        checks: usize,
+        /// Secrets the wire scan found in the server's bytes.
+        scan_findings: usize,
+    },
+}
+
+impl SelfCheck {
+    pub fn passed(self) -> bool {
+        matches!(self, SelfCheck::Passed { .. })
+    }
+
+    /// One line that says which part failed, if any.
+    pub fn summary(self) -> String {
+        match self {
+            SelfCheck::Passed { checks } => format!("truth check ✓ {checks}/{checks}"),
+            SelfCheck::Failed {
+                checks_failed,
+                checks,
+                scan_findings,
+            } => {
+                let mut parts = Vec::new();
+                if checks_failed > 0 || checks == 0 {
+                    parts.push(format!(
+                        "TRUTH CHECK FAILED: {}/{checks} checks passed",
+                        checks - checks_failed
+                    ));
+                }
+                if scan_findings > 0 {
+                    parts.push(format!(
+                        "WIRE SCAN FAILED: {scan_findings} secret(s) found in the server's bytes"
+                    ));
+                }
+                parts.join("; ")
+            }
+        }
     }
 }

@@ -121,7 +121,7 @@ fn full_hex_and_toggles() {
     let before = app.transcript.value("IK_A").unwrap().bytes.clone();
     press(&mut app, KeyCode::Char('o'));
     assert!(app.transcript.one_time_prekey);
-    assert_eq!(app.current_step().id, "kdf");
+    assert_eq!(app.current_step().id.as_str(), "kdf");
     assert_eq!(app.transcript.value("IK_A").unwrap().bytes, before);
     assert_eq!(app.transcript.seed, SEED);
     // Off again while on DH4: back to the nearest step both runs have.
@@ -129,9 +129,9 @@ fn full_hex_and_toggles() {
     for _ in 0..3 {
         press(&mut app, KeyCode::Right);
     }
-    assert_eq!(app.current_step().id, "dh4");
+    assert_eq!(app.current_step().id.as_str(), "dh4");
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.current_step().id, "dh3");
+    assert_eq!(app.current_step().id.as_str(), "dh3");
 
     // A new seed comes from the seed source and is shown in the header.
     press(&mut app, KeyCode::Char('r'));
@@ -148,7 +148,7 @@ fn the_plain_transcript() {
     .unwrap();
     insta::assert_snapshot!(
         "plain_transcript_seed7_opk",
-        pqxdh_lab::plain::render(&t, pqxdh_lab::plain::Hex::Short)
+        pqxdh_lab::views::plain::render(&t, pqxdh_lab::views::plain::Hex::Short)
     );
 }
 
@@ -165,9 +165,9 @@ fn navigation_keys() {
     press(&mut app, KeyCode::Left);
     assert_eq!(app.step, 0, "← stops at the first step");
     press(&mut app, KeyCode::Char('0'));
-    assert_eq!(app.current_step().id, "same_secret");
+    assert_eq!(app.current_step().id.as_str(), "same_secret");
     press(&mut app, KeyCode::Char('2'));
-    assert_eq!(app.current_step().id, "bundle_published");
+    assert_eq!(app.current_step().id.as_str(), "bundle_published");
     press(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
     let mut app = self::app(false);
@@ -201,7 +201,7 @@ mod styles {
 
     fn at_dh1(app: &mut App) {
         press(app, KeyCode::Char('5'));
-        assert_eq!(app.current_step().id, "dh1");
+        assert_eq!(app.current_step().id.as_str(), "dh1");
     }
 
     #[test]
@@ -285,7 +285,8 @@ fn a_failed_truth_check_is_shown_loudly() {
         "{last}"
     );
     assert!(!last.contains("libsignal's own sessions agree"));
-    let plain = pqxdh_lab::plain::render(&app.transcript, pqxdh_lab::plain::Hex::Short);
+    let plain =
+        pqxdh_lab::views::plain::render(&app.transcript, pqxdh_lab::views::plain::Hex::Short);
     assert!(plain.contains("FAILED (15 of 16 checks passed)"));
     assert!(plain.contains("FAIL chain_key is libsignal's chain key"));
 }

@@ -3,9 +3,7 @@
 use hkdf::Hkdf;
 use sha2::Sha256;
 
-/// libsignal's HKDF info string: the spec's `info_curve_hash_pqkem` with
-/// `info` = "WhisperText" (46 ASCII bytes).
-pub const KDF_INFO: &str = "WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024";
+pub use crate::transcript::KDF_INFO;
 
 /// The spec's F: 32 bytes of 0xFF, so that the KDF input never starts with a
 /// valid X25519 scalar or point encoding.

@@ -5,10 +5,10 @@
 //! Section numbers are those of the PQXDH specification, revision 2 and later
 //! (https://signal.org/docs/specifications/pqxdh/).
 
-use crate::transcript::Actor;
+use crate::transcript::{Actor, HandshakeStep};
 
 pub struct StepText {
-    pub id: &'static str,
+    pub id: HandshakeStep,
     pub actor: Actor,
     pub title: &'static str,
     pub explanation: &'static str,
@@ -17,7 +17,7 @@ pub struct StepText {
 }
 
 pub const BOB_IDENTITY: StepText = StepText {
-    id: "bob_identity",
+    id: HandshakeStep::BobIdentity,
     actor: Actor::Bob,
     title: "Bob creates his identity key IK_B",
     explanation: "Bob's long-term identity. Its public half is who Bob is: safety numbers are \
@@ -28,7 +28,7 @@ pub const BOB_IDENTITY: StepText = StepText {
 };
 
 pub const BOB_SIGNED_PREKEY: StepText = StepText {
-    id: "bob_signed_prekey",
+    id: HandshakeStep::BobSignedPrekey,
     actor: Actor::Bob,
     title: "Bob creates his signed prekey SPK_B",
     explanation: "A medium-term curve key that Bob replaces every few days or weeks. He signs \
@@ -39,7 +39,7 @@ pub const BOB_SIGNED_PREKEY: StepText = StepText {
 };
 
 pub const BOB_KYBER_PREKEY: StepText = StepText {
-    id: "bob_kyber_prekey",
+    id: HandshakeStep::BobKyberPrekey,
     actor: Actor::Bob,
     title: "Bob creates his Kyber prekey PQSPK_B",
     explanation: "A post-quantum KEM key pair (Kyber1024). Anyone can use the public key to \
@@ -51,7 +51,7 @@ pub const BOB_KYBER_PREKEY: StepText = StepText {
 };
 
 pub const BOB_ONE_TIME_PREKEY: StepText = StepText {
-    id: "bob_one_time_prekey",
+    id: HandshakeStep::BobOneTimePrekey,
     actor: Actor::Bob,
     title: "Bob creates a one-time prekey OPK_B",
     explanation: "An optional curve key used for a single conversation and then deleted. It \
@@ -62,7 +62,7 @@ pub const BOB_ONE_TIME_PREKEY: StepText = StepText {
 };
 
 pub const ALICE_IDENTITY: StepText = StepText {
-    id: "alice_identity",
+    id: HandshakeStep::AliceIdentity,
     actor: Actor::Alice,
     title: "Alice has her identity key IK_A",
     explanation: "Alice's long-term identity, made when she installed the app. Her private key \
@@ -72,7 +72,7 @@ pub const ALICE_IDENTITY: StepText = StepText {
 };
 
 pub const BUNDLE_PUBLISHED: StepText = StepText {
-    id: "bundle_published",
+    id: HandshakeStep::BundlePublished,
     actor: Actor::Bob,
     title: "Bob publishes his prekey bundle to the server",
     explanation: "Bob uploads public keys and signatures only, so that Alice can start a \
@@ -84,7 +84,7 @@ pub const BUNDLE_PUBLISHED: StepText = StepText {
 };
 
 pub const ALICE_VERIFIES: StepText = StepText {
-    id: "alice_verifies",
+    id: HandshakeStep::AliceVerifies,
     actor: Actor::Alice,
     title: "Alice fetches the bundle and verifies both signatures",
     explanation: "Alice checks that IK_B signed SPK_B and PQSPK_B. If either check fails she \
@@ -95,7 +95,7 @@ pub const ALICE_VERIFIES: StepText = StepText {
 };
 
 pub const ALICE_EPHEMERAL: StepText = StepText {
-    id: "alice_ephemeral",
+    id: HandshakeStep::AliceEphemeral,
     actor: Actor::Alice,
     title: "Alice generates her ephemeral key EK_A",
     explanation: "A fresh curve key pair for this handshake only. Its public half travels in \
@@ -106,7 +106,7 @@ pub const ALICE_EPHEMERAL: StepText = StepText {
 };
 
 pub const DH1: StepText = StepText {
-    id: "dh1",
+    id: HandshakeStep::Dh1,
     actor: Actor::Alice,
     title: "DH1 = DH(IK_A, SPK_B)",
     explanation: "Alice's identity key with Bob's signed prekey. Only Alice (with IK_A.priv) \
@@ -116,7 +116,7 @@ pub const DH1: StepText = StepText {
 };
 
 pub const DH2: StepText = StepText {
-    id: "dh2",
+    id: HandshakeStep::Dh2,
     actor: Actor::Alice,
     title: "DH2 = DH(EK_A, IK_B)",
     explanation: "Alice's ephemeral key with Bob's identity key: only the real Bob can compute \
@@ -126,7 +126,7 @@ pub const DH2: StepText = StepText {
 };
 
 pub const DH3: StepText = StepText {
-    id: "dh3",
+    id: HandshakeStep::Dh3,
     actor: Actor::Alice,
     title: "DH3 = DH(EK_A, SPK_B)",
     explanation: "Ephemeral with signed prekey: fresh on Alice's side and medium-term on \
@@ -136,7 +136,7 @@ pub const DH3: StepText = StepText {
 };
 
 pub const DH4: StepText = StepText {
-    id: "dh4",
+    id: HandshakeStep::Dh4,
     actor: Actor::Alice,
     title: "DH4 = DH(EK_A, OPK_B)",
     explanation: "Ephemeral with one-time prekey. Bob deletes OPK_B after this message, so \
@@ -146,7 +146,7 @@ pub const DH4: StepText = StepText {
 };
 
 pub const KYBER_ENCAPSULATE: StepText = StepText {
-    id: "kyber_encapsulate",
+    id: HandshakeStep::KyberEncapsulate,
     actor: Actor::Alice,
     title: "Alice encapsulates to PQSPK_B: (CT, SS)",
     explanation: "The post-quantum part. Kyber1024 gives Alice a random 32-byte shared secret \
@@ -157,7 +157,7 @@ pub const KYBER_ENCAPSULATE: StepText = StepText {
 };
 
 pub const KDF: StepText = StepText {
-    id: "kdf",
+    id: HandshakeStep::Kdf,
     actor: Actor::Alice,
     title: "Alice derives the session keys",
     explanation: "Everything is fed to one HKDF-SHA256. The 32 0xFF bytes in front make the \
@@ -170,7 +170,7 @@ pub const KDF: StepText = StepText {
 };
 
 pub const ASSOCIATED_DATA: StepText = StepText {
-    id: "associated_data",
+    id: HandshakeStep::AssociatedData,
     actor: Actor::Alice,
     title: "Alice forms the associated data AD",
     explanation: "Both identity keys, Alice's first. They are not encrypted but are \
@@ -182,7 +182,7 @@ pub const ASSOCIATED_DATA: StepText = StepText {
 };
 
 pub const FIRST_MESSAGE: StepText = StepText {
-    id: "first_message",
+    id: HandshakeStep::FirstMessage,
     actor: Actor::Alice,
     title: "Alice sends her first message",
     explanation: "A real libsignal PreKeySignalMessage: IK_A, EK_A, CT and the ids of the \
@@ -194,7 +194,7 @@ pub const FIRST_MESSAGE: StepText = StepText {
 };
 
 pub const SERVER_FORWARDS: StepText = StepText {
-    id: "server_forwards",
+    id: HandshakeStep::ServerForwards,
     actor: Actor::Server,
     title: "The server forwards the message to Bob",
     explanation: "The server stores the message until Bob comes online. Everything it has seen \
@@ -205,7 +205,7 @@ pub const SERVER_FORWARDS: StepText = StepText {
 };
 
 pub const BOB_DH: StepText = StepText {
-    id: "bob_dh",
+    id: HandshakeStep::BobDh,
     actor: Actor::Bob,
     title: "Bob computes the same DH values",
     explanation: "Bob reads IK_A and EK_A from the message and uses his own private keys. Each \
@@ -216,7 +216,7 @@ pub const BOB_DH: StepText = StepText {
 };
 
 pub const BOB_DECAPSULATE: StepText = StepText {
-    id: "bob_decapsulate",
+    id: HandshakeStep::BobDecapsulate,
     actor: Actor::Bob,
     title: "Bob decapsulates CT",
     explanation: "With PQSPK_B's private key Bob opens CT and gets the same 32-byte SS that \
@@ -226,7 +226,7 @@ pub const BOB_DECAPSULATE: StepText = StepText {
 };
 
 pub const BOB_KDF: StepText = StepText {
-    id: "bob_kdf",
+    id: HandshakeStep::BobKdf,
     actor: Actor::Bob,
     title: "Bob derives the session keys",
     explanation: "Same input, same HKDF, same 96 bytes.",
@@ -235,7 +235,7 @@ pub const BOB_KDF: StepText = StepText {
 };
 
 pub const BOB_DECRYPTS: StepText = StepText {
-    id: "bob_decrypts",
+    id: HandshakeStep::BobDecrypts,
     actor: Actor::Bob,
     title: "Bob decrypts the first message",
     explanation: "libsignal checks the MAC over AD and the message, decrypts it, and then \
@@ -246,7 +246,7 @@ pub const BOB_DECRYPTS: StepText = StepText {
 };
 
 pub const SAME_SECRET: StepText = StepText {
-    id: "same_secret",
+    id: HandshakeStep::SameSecret,
     actor: Actor::Bob,
     title: "Same secret on both sides",
     explanation: "Bob's DH values, SS and derived keys equal Alice's, and libsignal's own \

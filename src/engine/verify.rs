@@ -7,7 +7,7 @@ use sha2::Sha256;
 
 use super::kdf::{self, SessionKeys};
 use super::session_state;
-use crate::transcript::{Check, CheckAgainst};
+use crate::transcript::{Check, CheckAgainst, Value};
 
 /// What the staged run computed, as the check needs it.
 pub struct Staged<'a> {
@@ -170,4 +170,23 @@ pub fn bob_session_checks(
         ));
     }
     checks
+}
+
+/// Bob's own copies of the shared values (from his private keys and the
+/// message) against Alice's: the same names must hold the same bytes.
+pub fn bob_equals_alice(bob_values: &[Value], alice_values: &[Value]) -> Vec<Check> {
+    bob_values
+        .iter()
+        .map(|bob_value| {
+            let alice_value = alice_values.iter().find(|v| v.name == bob_value.name);
+            Check {
+                name: format!("Bob's {} equals Alice's", bob_value.name),
+                against: CheckAgainst::Alice,
+                value: Some(bob_value.name.clone()),
+                staged: format!("Bob's {}", bob_value.name),
+                reference: format!("Alice's {}", bob_value.name),
+                passed: alice_value.is_some_and(|a| a.bytes == bob_value.bytes),
+            }
+        })
+        .collect()
 }

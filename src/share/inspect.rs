@@ -39,7 +39,7 @@ fn line(label: &str, value: impl Into<String>) -> Line {
 /// A key or signature as the inspector lists it: its first and last bytes,
 /// and its length when shortened.
 fn short_hex(bytes: &[u8]) -> String {
-    let text = crate::hexfmt::short_hex(bytes, 21);
+    let text = crate::views::hexfmt::short_hex(bytes, 21);
     if text.len() == bytes.len() * 2 {
         text
     } else {

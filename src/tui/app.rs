@@ -143,7 +143,10 @@ impl App {
             Action::First => self.step = 0,
             Action::Last => self.step = last,
             Action::JumpToStage(stage) => {
-                if let Some(i) = stages::first_step_of(&self.transcript, stage) {
+                let first = stages::STAGES
+                    .get(stage)
+                    .and_then(|&stage| stages::first_step_of(&self.transcript, stage));
+                if let Some(i) = first {
                     self.step = i;
                 }
             }

@@ -14,18 +14,6 @@ pub struct Held<'a> {
     pub received: bool,
 }
 
-/// The step at which each party receives the contents of a wire object.
-fn receipt(object: &str) -> (Actor, &'static str) {
-    match object {
-        "bundle" => (Actor::Alice, "alice_verifies"),
-        _ => (Actor::Bob, "server_forwards"),
-    }
-}
-
-fn index_of(t: &Transcript, step_id: &str) -> Option<usize> {
-    t.steps.iter().position(|s| s.id == step_id)
-}
-
 /// Names of the transcript values a wire object carries.
 pub fn carried(object: &WireObject) -> Vec<&str> {
     object
@@ -38,7 +26,7 @@ pub fn carried(object: &WireObject) -> Vec<&str> {
 
 /// The values `party` holds after step `at`, in the order they arrived.
 pub fn held_by(t: &Transcript, party: Actor, at: usize) -> Vec<Held<'_>> {
-    let made_at = |v: &Value| index_of(t, v.step).unwrap_or(usize::MAX);
+    let made_at = |v: &Value| t.step_index(v.step).unwrap_or(usize::MAX);
     let own_list = if party == Actor::Bob {
         // Bob's own keys live in the main list; his recomputed copies in bob_values.
         t.values
@@ -65,11 +53,10 @@ pub fn held_by(t: &Transcript, party: Actor, at: usize) -> Vec<Held<'_>> {
         .collect();
 
     for object in &t.wire {
-        let (receiver, step_id) = receipt(&object.name);
-        let Some(i) = index_of(t, step_id) else {
+        let Some(i) = t.step_index(object.delivered_at) else {
             continue;
         };
-        if receiver != party || i > at {
+        if object.recipient != party || i > at {
             continue;
         }
         for name in carried(object) {
@@ -94,7 +81,7 @@ pub fn server_holds(t: &Transcript, at: usize) -> Vec<(&WireObject, bool)> {
     t.wire
         .iter()
         .filter_map(|object| {
-            let i = t.value(&object.name).and_then(|v| index_of(t, v.step))?;
+            let i = t.value(&object.name).and_then(|v| t.step_index(v.step))?;
             (i <= at).then_some((object, i == at))
         })
         .collect()
@@ -104,6 +91,7 @@ pub fn server_holds(t: &Transcript, at: usize) -> Vec<(&WireObject, bool)> {
 mod tests {
     use super::*;
     use crate::engine::{self, RunOptions};
+    use crate::transcript::HandshakeStep;
 
     fn names(held: &[Held]) -> Vec<String> {
         held.iter().map(|h| h.value.name.clone()).collect()
@@ -121,7 +109,7 @@ mod tests {
             for h in held_by(&t, party, last) {
                 if h.value.owner == other {
                     assert!(
-                        h.value.crosses_server,
+                        h.value.crosses_server(),
                         "{} leaked to {party:?}",
                         h.value.name
                     );
@@ -144,7 +132,7 @@ mod tests {
             one_time_prekey: false,
         })
         .unwrap();
-        let verify = index_of(&t, "alice_verifies").unwrap();
+        let verify = t.step_index(HandshakeStep::AliceVerifies).unwrap();
         assert!(!names(&held_by(&t, Actor::Alice, verify - 1)).contains(&"IK_B".to_string()));
         let now = held_by(&t, Actor::Alice, verify);
         let received: Vec<&str> = now
@@ -157,7 +145,7 @@ mod tests {
             ["IK_B", "SPK_B", "SPK_B.sig", "PQSPK_B", "PQSPK_B.sig"]
         );
         // Bob sees Alice's EK_A only once the server forwards the message.
-        let forwards = index_of(&t, "server_forwards").unwrap();
+        let forwards = t.step_index(HandshakeStep::ServerForwards).unwrap();
         assert!(!names(&held_by(&t, Actor::Bob, forwards - 1)).contains(&"EK_A".to_string()));
         assert!(names(&held_by(&t, Actor::Bob, forwards)).contains(&"EK_A".to_string()));
     }

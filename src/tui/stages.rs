@@ -1,105 +1,118 @@
 //! The timeline: the run's steps grouped into the ten stages a learner
-//! navigates, each with the book chapter that explains it.
+//! navigates, each with the book chapter that explains it. Which stage and
+//! chapter a step belongs to is an exhaustive match, so a new step cannot be
+//! added without placing it.
 
-use crate::transcript::Transcript;
+use crate::transcript::{HandshakeStep, StepId, Transcript};
 
-pub struct Stage {
-    /// Short name for the timeline.
-    pub name: &'static str,
-    /// Ids of the steps in this stage (absent ones, such as `dh4` without a
-    /// one-time prekey, are skipped).
-    pub steps: &'static [&'static str],
-    /// The book chapter to read, relative to `book/src/`.
-    pub chapter: &'static str,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    BobsKeys,
+    Bundle,
+    AliceVerifies,
+    Ephemeral,
+    Dh,
+    Kyber,
+    Kdf,
+    FirstMessage,
+    BobsSide,
+    SameSecret,
 }
 
-pub const STAGES: &[Stage] = &[
-    Stage {
-        name: "Bob's keys",
-        steps: &[
-            "bob_identity",
-            "bob_signed_prekey",
-            "bob_kyber_prekey",
-            "bob_one_time_prekey",
-            "alice_identity",
-        ],
-        chapter: "part2/02-identity-keys.md",
-    },
-    Stage {
-        name: "Bundle on the server",
-        steps: &["bundle_published"],
-        chapter: "part2/05-prekey-bundle.md",
-    },
-    Stage {
-        name: "Alice verifies",
-        steps: &["alice_verifies"],
-        chapter: "part2/06-alice-verifies.md",
-    },
-    Stage {
-        name: "EK_A",
-        steps: &["alice_ephemeral"],
-        chapter: "part2/06-alice-verifies.md",
-    },
-    Stage {
-        name: "DH1…DH4",
-        steps: &["dh1", "dh2", "dh3", "dh4"],
-        chapter: "part2/07-dh.md",
-    },
-    Stage {
-        name: "Kyber encapsulation",
-        steps: &["kyber_encapsulate"],
-        chapter: "part2/08-kyber-encapsulation.md",
-    },
-    Stage {
-        name: "KDF",
-        steps: &["kdf", "associated_data"],
-        chapter: "part2/09-kdf.md",
-    },
-    Stage {
-        name: "First message",
-        steps: &["first_message", "server_forwards"],
-        chapter: "part2/10-first-message.md",
-    },
-    Stage {
-        name: "Bob's side",
-        steps: &["bob_dh", "bob_decapsulate", "bob_kdf", "bob_decrypts"],
-        chapter: "part2/11-bob.md",
-    },
-    Stage {
-        name: "Same secret",
-        steps: &["same_secret"],
-        chapter: "part2/11-bob.md",
-    },
+/// The stages in order; the digit keys 1–9 and 0 jump to them.
+pub const STAGES: [Stage; 10] = [
+    Stage::BobsKeys,
+    Stage::Bundle,
+    Stage::AliceVerifies,
+    Stage::Ephemeral,
+    Stage::Dh,
+    Stage::Kyber,
+    Stage::Kdf,
+    Stage::FirstMessage,
+    Stage::BobsSide,
+    Stage::SameSecret,
 ];
 
-/// The chapter for a step id, refined where a stage spans several chapters.
-pub fn chapter_for(step_id: &str) -> &'static str {
-    match step_id {
-        "bob_signed_prekey" => "part2/03-signed-prekey.md",
-        "bob_kyber_prekey" => "part2/04-kyber-prekey.md",
-        "bob_one_time_prekey" => "part2/05-prekey-bundle.md",
-        _ => STAGES
+impl Stage {
+    /// Short name for the timeline.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::BobsKeys => "Bob's keys",
+            Stage::Bundle => "Bundle on the server",
+            Stage::AliceVerifies => "Alice verifies",
+            Stage::Ephemeral => "EK_A",
+            Stage::Dh => "DH1…DH4",
+            Stage::Kyber => "Kyber encapsulation",
+            Stage::Kdf => "KDF",
+            Stage::FirstMessage => "First message",
+            Stage::BobsSide => "Bob's side",
+            Stage::SameSecret => "Same secret",
+        }
+    }
+
+    /// The position in [`STAGES`].
+    pub fn index(self) -> usize {
+        STAGES
             .iter()
-            .find(|s| s.steps.contains(&step_id))
-            .map_or("introduction.md", |s| s.chapter),
+            .position(|&s| s == self)
+            .expect("every stage is listed")
     }
 }
 
-/// Which stage (index into [`STAGES`]) a step belongs to.
-pub fn stage_of(step_id: &str) -> usize {
-    STAGES
-        .iter()
-        .position(|s| s.steps.contains(&step_id))
-        .unwrap_or(0)
+/// The stage a step belongs to.
+pub fn stage_of(step: StepId) -> Stage {
+    match step {
+        StepId::Handshake(step) => handshake_stage(step),
+    }
+}
+
+fn handshake_stage(step: HandshakeStep) -> Stage {
+    use HandshakeStep::*;
+    match step {
+        BobIdentity | BobSignedPrekey | BobKyberPrekey | BobOneTimePrekey | AliceIdentity => {
+            Stage::BobsKeys
+        }
+        BundlePublished => Stage::Bundle,
+        AliceVerifies => Stage::AliceVerifies,
+        AliceEphemeral => Stage::Ephemeral,
+        Dh1 | Dh2 | Dh3 | Dh4 => Stage::Dh,
+        KyberEncapsulate => Stage::Kyber,
+        Kdf | AssociatedData => Stage::Kdf,
+        FirstMessage | ServerForwards => Stage::FirstMessage,
+        BobDh | BobDecapsulate | BobKdf | BobDecrypts => Stage::BobsSide,
+        SameSecret => Stage::SameSecret,
+    }
+}
+
+/// The book chapter for a step, relative to `book/src/`.
+pub fn chapter_for(step: StepId) -> &'static str {
+    match step {
+        StepId::Handshake(step) => handshake_chapter(step),
+    }
+}
+
+fn handshake_chapter(step: HandshakeStep) -> &'static str {
+    use HandshakeStep::*;
+    match step {
+        BobIdentity | AliceIdentity => "part2/02-identity-keys.md",
+        BobSignedPrekey => "part2/03-signed-prekey.md",
+        BobKyberPrekey => "part2/04-kyber-prekey.md",
+        BobOneTimePrekey | BundlePublished => "part2/05-prekey-bundle.md",
+        AliceVerifies | AliceEphemeral => "part2/06-alice-verifies.md",
+        Dh1 | Dh2 | Dh3 | Dh4 => "part2/07-dh.md",
+        KyberEncapsulate => "part2/08-kyber-encapsulation.md",
+        Kdf | AssociatedData => "part2/09-kdf.md",
+        FirstMessage | ServerForwards => "part2/10-first-message.md",
+        BobDh | BobDecapsulate | BobKdf | BobDecrypts | SameSecret => "part2/11-bob.md",
+    }
 }
 
 /// The index in the transcript of a stage's first step.
-pub fn first_step_of(transcript: &Transcript, stage: usize) -> Option<usize> {
-    let stage = STAGES.get(stage)?;
+pub fn first_step_of(transcript: &Transcript, stage: Stage) -> Option<usize> {
     transcript
         .steps
         .iter()
-        .position(|step| stage.steps.contains(&step.id))
+        .position(|step| stage_of(step.id) == stage)
 }
 
 /// (position within its stage, steps in its stage), both counting from 1.
@@ -118,22 +131,17 @@ mod tests {
     use crate::engine::{self, RunOptions};
 
     #[test]
-    fn every_step_belongs_to_exactly_one_stage() {
+    fn stages_follow_the_run_and_none_is_empty() {
         for one_time_prekey in [false, true] {
             let t = engine::run(RunOptions {
                 seed: 1,
                 one_time_prekey,
             })
             .unwrap();
-            for step in &t.steps {
-                let n = STAGES.iter().filter(|s| s.steps.contains(&step.id)).count();
-                assert_eq!(n, 1, "{}", step.id);
-            }
-            // Stages follow the run's order.
-            let order: Vec<usize> = t.steps.iter().map(|s| stage_of(s.id)).collect();
+            let order: Vec<Stage> = t.steps.iter().map(|s| stage_of(s.id)).collect();
             assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
-            for stage in 0..STAGES.len() {
-                assert!(first_step_of(&t, stage).is_some(), "stage {stage} is empty");
+            for stage in STAGES {
+                assert!(first_step_of(&t, stage).is_some(), "{stage:?} is empty");
             }
         }
     }

@@ -7,11 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::hexfmt::short_hex;
-use crate::transcript::Actor;
+use crate::transcript::{Actor, HandshakeStep, WireKind};
 use crate::tui::app::App;
 use crate::tui::holdings::{self, Held};
 use crate::tui::theme::{self, Theme};
+use crate::views::hexfmt::short_hex;
 
 /// Longest value name ("PQSPK_B.priv", "secret_input").
 const NAME_WIDTH: usize = 12;
@@ -43,12 +43,12 @@ fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<
     let v = held.value;
     let glyph = if held.received {
         theme::RECEIVED_GLYPH
-    } else if v.crosses_server {
+    } else if v.crosses_server() {
         theme::PUBLIC_GLYPH
     } else {
         theme::SECRET_GLYPH
     };
-    let glyph_style = if v.crosses_server {
+    let glyph_style = if v.crosses_server() {
         theme.public
     } else {
         theme.secret
@@ -153,18 +153,17 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Span::styled(short_hex(&v.bytes, hex_width), theme.dim),
             ]));
         }
-        let rest = if object.name == "bundle" {
-            "   + ids, registration id"
-        } else {
-            "   + ids, encrypted text"
+        // The bytes that are no transcript value, in a few words.
+        let rest = match object.kind {
+            WireKind::Bundle => "   + ids, registration id",
+            WireKind::PrekeyMessage => "   + ids, encrypted text",
         };
         lines.push(Line::from(Span::styled(rest, theme.dim)));
         entries.push(lines);
     }
+    // The scan's result shows once the server has everything it will see.
     let forwarded = t
-        .steps
-        .iter()
-        .position(|s| s.id == "server_forwards")
+        .step_index(HandshakeStep::ServerForwards)
         .is_some_and(|i| app.step >= i);
     if forwarded {
         let scan = &t.wire_scan;

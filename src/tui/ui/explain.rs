@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::outcome;
 use crate::tui::app::App;
 use crate::tui::stages;
 use crate::tui::theme::Theme;
+use crate::views::outcome;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let t = &app.transcript;

@@ -11,22 +11,13 @@ use crate::tui::theme::Theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let t = &app.transcript;
-    let passed = t.checks.iter().filter(|c| c.passed).count();
-    let verdict = if t.truth_check_passed() && t.wire_scan.clean() {
-        Span::styled(
-            format!(" truth check ✓ {passed}/{} ", t.checks.len()),
-            theme.ok,
-        )
+    let check = t.self_check();
+    let style = if check.passed() {
+        theme.ok
     } else {
-        Span::styled(
-            format!(
-                " TRUTH CHECK FAILED: {}/{} checks passed ",
-                passed,
-                t.checks.len()
-            ),
-            theme.error,
-        )
+        theme.error
     };
+    let verdict = Span::styled(format!(" {} ", check.summary()), style);
     let mut spans = vec![
         Span::styled(" PQXDH ", theme.title),
         Span::styled("│ ", theme.dim),

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, screen: Rect, app: &App, theme: &Theme) {
 }
 
 fn who_knows(app: &App, value: &Value) -> String {
-    if value.crosses_server {
+    if value.crosses_server() {
         return "Alice, Bob and the server: public, it crosses the server".to_string();
     }
     let owner = value.owner.name();

@@ -11,7 +11,7 @@ use crate::tui::theme::{self, Theme};
 
 /// The comfortable layout: one line per stage, then the legend.
 pub fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let current = stages::stage_of(app.current_step().id);
+    let current = stages::stage_of(app.current_step().id).index();
     let (at, of) = stages::position_in_stage(&app.transcript, app.step);
     let mut lines: Vec<Line> = STAGES
         .iter()
@@ -24,9 +24,9 @@ pub fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 std::cmp::Ordering::Greater => " ",
             };
             let name = if i == current && of > 1 {
-                format!("{} ({at}/{of})", stage.name)
+                format!("{} ({at}/{of})", stage.name())
             } else {
-                stage.name.to_string()
+                stage.name().to_string()
             };
             let style = if i == current {
                 theme.current
@@ -65,7 +65,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// The compact layout: one line saying where we are.
 pub fn draw_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let current = stages::stage_of(app.current_step().id);
+    let current = stages::stage_of(app.current_step().id).index();
     let (at, of) = stages::position_in_stage(&app.transcript, app.step);
     let mut spans = vec![
         Span::styled(
@@ -73,7 +73,7 @@ pub fn draw_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 " Stage {}/{}: {} ",
                 current + 1,
                 STAGES.len(),
-                STAGES[current].name
+                STAGES[current].name()
             ),
             theme.current,
         ),
@@ -84,7 +84,7 @@ pub fn draw_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }),
     ];
     if let Some(next) = STAGES.get(current + 1) {
-        spans.push(Span::styled(format!("  next: {}", next.name), theme.dim));
+        spans.push(Span::styled(format!("  next: {}", next.name()), theme.dim));
     }
     spans.push(Span::styled(
         format!(

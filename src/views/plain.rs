@@ -3,8 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::engine::{KEM, kdf::KDF_INFO};
-use crate::outcome;
+use super::outcome;
 use crate::transcript::{Actor, Field, Transcript, Value, ValueKind};
 
 /// How much of a long value to show.
@@ -82,7 +81,7 @@ pub fn hex_lines(value: &Value, mode: Hex, indent: &str) -> String {
 }
 
 fn value_heading(v: &Value) -> String {
-    let whose = if v.crosses_server {
+    let whose = if v.crosses_server() {
         "public, crosses the server".to_string()
     } else {
         format!("never leaves {}", v.owner.name())
@@ -127,7 +126,7 @@ pub fn render(t: &Transcript, hex_mode: Hex) -> String {
             "no (DH4 is skipped; --one-time-prekey adds it)"
         }
     );
-    let _ = writeln!(out, "KEM: {KEM}. KDF info: \"{KDF_INFO}\"");
+    let _ = writeln!(out, "KEM: {}. KDF info: \"{}\"", t.kem, t.kdf_info);
     out.push_str(&wrap(
         "Private keys are shown on purpose: they are throwaway demo keys, so that you can \
          recompute every step yourself. Never show real private keys.",
@@ -166,10 +165,9 @@ pub fn render(t: &Transcript, hex_mode: Hex) -> String {
             let verdict = if outcome.ok { "Result" } else { "FAILED" };
             let _ = writeln!(out, "  {verdict}: {}", outcome.text);
         }
-        if step.id == "same_secret" {
-            write_checks(&mut out, t);
-        }
     }
+    // Every check, after the last step (where Bob's side ends).
+    write_checks(&mut out, t);
     out
 }
 

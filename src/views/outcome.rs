@@ -2,7 +2,7 @@
 //! check, the wire scan, a decryption, the final comparison). The text view
 //! and the terminal UI both show these words; they are computed once, here.
 
-use crate::transcript::{CheckAgainst, Transcript};
+use crate::transcript::{CheckAgainst, HandshakeStep, StepId, Transcript};
 
 /// One result sentence, and whether it is good news.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,23 +12,32 @@ pub struct Outcome {
 }
 
 /// The outcomes of a step, empty for steps whose result is a value.
-pub fn of_step(t: &Transcript, step_id: &str) -> Vec<Outcome> {
-    match step_id {
+pub fn of_step(t: &Transcript, step: StepId) -> Vec<Outcome> {
+    match step {
+        StepId::Handshake(step) => of_handshake_step(t, step),
+    }
+}
+
+fn of_handshake_step(t: &Transcript, step: HandshakeStep) -> Vec<Outcome> {
+    use HandshakeStep::*;
+    match step {
         // The run stops with an error before this step if either signature fails.
-        "alice_verifies" => vec![Outcome {
+        AliceVerifies => vec![Outcome {
             ok: true,
             text: "Both signatures verify with IK_B from the bundle.".to_string(),
         }],
-        "server_forwards" => vec![wire_scan(t)],
-        "bob_decrypts" => vec![Outcome {
+        ServerForwards => vec![wire_scan(t)],
+        BobDecrypts => vec![Outcome {
             ok: t.bob_plaintext == t.plaintext,
             text: format!(
                 "Alice wrote: \"{}\"   Bob decrypted: \"{}\"",
                 t.plaintext, t.bob_plaintext
             ),
         }],
-        "same_secret" => vec![bob_equals_alice(t), libsignal_agrees(t)],
-        _ => Vec::new(),
+        SameSecret => vec![bob_equals_alice(t), libsignal_agrees(t)],
+        BobIdentity | BobSignedPrekey | BobKyberPrekey | BobOneTimePrekey | AliceIdentity
+        | BundlePublished | AliceEphemeral | Dh1 | Dh2 | Dh3 | Dh4 | KyberEncapsulate | Kdf
+        | AssociatedData | FirstMessage | BobDh | BobDecapsulate | BobKdf => Vec::new(),
     }
 }
 

@@ -1,0 +1,145 @@
+//! Records a run as it happens: each step in order, with the values it made.
+//! The run (`run.rs`) calls these helpers so that it reads as the story of the
+//! handshake; nothing here computes.
+
+use crate::transcript::{Step, Value, ValueKind};
+
+use super::steps::StepText;
+
+/// A value a step made: its spec name, what kind of bytes, and the bytes.
+pub struct Made<'a> {
+    name: &'a str,
+    kind: ValueKind,
+    bytes: &'a [u8],
+}
+
+pub fn public_key<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::PublicKey,
+        bytes,
+    }
+}
+
+pub fn private_key<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::PrivateKey,
+        bytes,
+    }
+}
+
+pub fn signature<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::Signature,
+        bytes,
+    }
+}
+
+pub fn shared_secret<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::SharedSecret,
+        bytes,
+    }
+}
+
+pub fn ciphertext<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::Ciphertext,
+        bytes,
+    }
+}
+
+pub fn kdf_input<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::KdfInput,
+        bytes,
+    }
+}
+
+pub fn derived_key<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::DerivedKey,
+        bytes,
+    }
+}
+
+pub fn associated_data<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::AssociatedData,
+        bytes,
+    }
+}
+
+pub fn message<'a>(name: &'a str, bytes: &'a [u8]) -> Made<'a> {
+    Made {
+        name,
+        kind: ValueKind::Message,
+        bytes,
+    }
+}
+
+/// Collects steps and values in the order they happen.
+#[derive(Default)]
+pub struct Recorder {
+    pub steps: Vec<Step>,
+    /// Alice's values and every public value.
+    pub values: Vec<Value>,
+    /// Bob's own copies of the shared values.
+    pub bob_values: Vec<Value>,
+}
+
+impl Recorder {
+    /// Records a step with the values it made (Alice's, or Bob's keys).
+    pub fn step(&mut self, text: &StepText, made: &[Made]) {
+        let values = to_values(text, made);
+        self.values.extend(values);
+        self.push_step(text, made);
+    }
+
+    /// Records a step in which Bob recomputes the shared values himself: they
+    /// go into `bob_values`, beside Alice's copies with the same names.
+    pub fn bob_copy(&mut self, text: &StepText, made: &[Made]) {
+        let values = to_values(text, made);
+        self.bob_values.extend(values);
+        self.push_step(text, made);
+    }
+
+    fn push_step(&mut self, text: &StepText, made: &[Made]) {
+        self.steps.push(Step {
+            id: text.id.into(),
+            actor: text.actor,
+            title: text.title.to_string(),
+            explanation: text.explanation.to_string(),
+            formula: text.formula.to_string(),
+            spec_ref: text.spec_ref.to_string(),
+            values: made.iter().map(|m| m.name.to_string()).collect(),
+        });
+    }
+
+    /// The bytes of one of Alice's (or a public) value, by name.
+    pub fn bytes_of(&self, name: &str) -> Option<Vec<u8>> {
+        self.values
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| v.bytes.clone())
+    }
+}
+
+fn to_values(text: &StepText, made: &[Made]) -> Vec<Value> {
+    made.iter()
+        .map(|m| Value {
+            name: m.name.to_string(),
+            kind: m.kind,
+            owner: text.actor,
+            step: text.id.into(),
+            bytes: m.bytes.to_vec(),
+        })
+        .collect()
+}
