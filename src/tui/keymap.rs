@@ -29,8 +29,6 @@ pub enum Keys {
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub keys: Keys,
-    /// How the keys are written on screen, e.g. "→ l n".
-    pub label: &'static str,
     /// What the key does, for the help overlay.
     pub help: &'static str,
     /// A one-word hint for the footer; None keeps the binding out of the footer.
@@ -49,7 +47,6 @@ const OVERLAYS: &[Context] = &[Inspector, Help];
 pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: Keys::Codes(&[Right, Char('l'), Char('n'), Char(' ')]),
-        label: "→ l n Space",
         help: "next step",
         hint: Some("step"),
         contexts: MAIN,
@@ -57,7 +54,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Left, Char('h'), Char('p'), Backspace]),
-        label: "← h p",
         help: "previous step",
         hint: None,
         contexts: MAIN,
@@ -65,7 +61,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Home, Char('g')]),
-        label: "Home g",
         help: "first step",
         hint: None,
         contexts: MAIN,
@@ -73,7 +68,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[End, Char('G')]),
-        label: "End G",
         help: "last step",
         hint: None,
         contexts: MAIN,
@@ -81,7 +75,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Digits,
-        label: "1–9 0",
         help: "jump to stage 1–9 (0 is stage 10)",
         hint: Some("stage"),
         contexts: MAIN,
@@ -89,15 +82,13 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Char('i'), Enter, Tab]),
-        label: "i Enter",
-        help: "inspect a value: its bytes, who knows it, how it was made",
+        help: "inspect a value: bytes, who knows it, how it was made",
         hint: Some("inspect"),
         contexts: MAIN,
         action: Action::OpenInspector,
     },
     Binding {
         keys: Keys::Codes(&[Up, Char('k')]),
-        label: "↑ k",
         help: "previous value",
         hint: Some("select"),
         contexts: &[Inspector],
@@ -105,7 +96,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Down, Char('j'), Tab]),
-        label: "↓ j",
         help: "next value",
         hint: None,
         contexts: &[Inspector],
@@ -113,7 +103,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[PageDown, Char('f')]),
-        label: "PgDn f",
         help: "scroll the details down",
         hint: Some("scroll"),
         contexts: OVERLAYS,
@@ -121,7 +110,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[PageUp, Char('b')]),
-        label: "PgUp b",
         help: "scroll the details up",
         hint: None,
         contexts: OVERLAYS,
@@ -129,7 +117,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Char('o')]),
-        label: "o",
         help: "one-time prekey on/off (runs the same seed again)",
         hint: Some("OPK_B"),
         contexts: MAIN,
@@ -137,7 +124,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Char('r')]),
-        label: "r",
         help: "new random seed",
         hint: Some("new seed"),
         contexts: MAIN,
@@ -145,7 +131,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Char('x')]),
-        label: "x",
         help: "full or short hex",
         hint: Some("hex"),
         contexts: MAIN,
@@ -153,7 +138,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Char('?'), F(1)]),
-        label: "? F1",
         help: "help (this screen)",
         hint: Some("help"),
         contexts: &[Main, Help],
@@ -161,7 +145,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Esc, Char('q')]),
-        label: "Esc q",
         help: "close this overlay",
         hint: Some("close"),
         contexts: OVERLAYS,
@@ -169,7 +152,6 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Codes(&[Char('q'), Esc]),
-        label: "q Esc",
         help: "quit",
         hint: Some("quit"),
         contexts: MAIN,
@@ -177,13 +159,65 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: Keys::Ctrl('c'),
-        label: "Ctrl-C",
         help: "quit at once",
         hint: None,
         contexts: ANY,
         action: Action::Quit,
     },
 ];
+
+/// How one key is written on screen.
+fn key_name(code: KeyCode) -> String {
+    match code {
+        Right => "→".into(),
+        Left => "←".into(),
+        Up => "↑".into(),
+        Down => "↓".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
+        Char(' ') => "Space".into(),
+        // Spelled out, so the book's key reference is the same on every system
+        // (crossterm calls Backspace "Delete" on macOS).
+        Backspace => "Backspace".into(),
+        Enter => "Enter".into(),
+        Char(c) => c.to_string(),
+        F(n) => format!("F{n}"),
+        other => other.to_string(),
+    }
+}
+
+impl Binding {
+    /// The binding's keys as written on screen, e.g. "→ l n Space".
+    pub fn label(&self) -> String {
+        match self.keys {
+            Keys::Codes(codes) => codes
+                .iter()
+                .map(|&c| key_name(c))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Keys::Digits => "1–9 0".to_string(),
+            Keys::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        }
+    }
+
+    /// The first key only, for hints ("→", "i", "?").
+    pub fn first_key(&self) -> String {
+        match self.keys {
+            Keys::Codes(codes) => codes.first().map_or_else(String::new, |&c| key_name(c)),
+            Keys::Digits => "1–9".to_string(),
+            Keys::Ctrl(_) => self.label(),
+        }
+    }
+}
+
+/// The first key that does `action` in `context`, for sentences such as
+/// "press q to quit"; empty if no key does (a test keeps that from happening).
+pub fn key_for(action: Action, context: Context) -> String {
+    bindings_for(context)
+        .find(|b| b.action == action)
+        .map(Binding::first_key)
+        .unwrap_or_default()
+}
 
 /// The action a key press means in a context, if any.
 pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
@@ -228,7 +262,7 @@ pub fn markdown_reference() -> String {
             .collect();
         out.push_str(&format!(
             "| `{}` | {} | {} |\n",
-            b.label,
+            b.label(),
             b.help,
             contexts.join(", ")
         ));
@@ -257,6 +291,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_keys_named_in_titles_and_hints_are_bound() {
+        for (action, context) in [
+            (Action::Quit, Main),
+            (Action::OpenInspector, Main),
+            (Action::CloseOverlay, Help),
+            (Action::CloseOverlay, Inspector),
+            (Action::SelectPrevious, Inspector),
+            (Action::SelectNext, Inspector),
+            (Action::ScrollUp, Inspector),
+            (Action::ScrollDown, Inspector),
+        ] {
+            assert!(!key_for(action, context).is_empty(), "{action:?}");
+        }
+        // Labels list every bound key, Backspace and Tab included.
+        let previous = bindings_for(Main)
+            .find(|b| b.action == Action::Previous)
+            .unwrap();
+        assert_eq!(previous.label(), "← h p Backspace");
     }
 
     #[test]

@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::transcript::{Actor, HandshakeStep, WireKind};
-use crate::tui::app::App;
+use crate::tui::app::{Action, App};
 use crate::tui::holdings::{self, Held};
+use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 use crate::views::hexfmt::short_hex;
 
@@ -33,6 +34,11 @@ fn block(actor: Actor, subtitle: &str, theme: &Theme) -> Block<'static> {
             Span::styled(format!(" {} ", actor.name()), theme.party(actor)),
             Span::styled(format!("{subtitle} "), theme.dim),
         ]))
+}
+
+/// The key that opens the inspector, for the hints in the columns.
+fn inspect_key() -> String {
+    keymap::key_for(Action::OpenInspector, Context::Main)
 }
 
 fn marker(new: bool) -> &'static str {
@@ -65,7 +71,7 @@ fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<
     if !full_hex || v.bytes.len() > FULL_HEX_LIMIT {
         let mut line = head;
         let text = if full_hex {
-            format!("{} B, see i", v.bytes.len())
+            format!("{} B, see {}", v.bytes.len(), inspect_key())
         } else {
             short_hex(&v.bytes, hex_width)
         };
@@ -100,7 +106,7 @@ fn fit(entries: Vec<Vec<Line<'static>>>, height: usize, theme: &Theme) -> Vec<Li
     }
     let hidden = entries.len() - kept.len();
     let mut lines = vec![Line::from(Span::styled(
-        format!("↑ {hidden} more (i lists all)"),
+        format!("↑ {hidden} more ({} lists all)", inspect_key()),
         theme.dim,
     ))];
     lines.extend(kept.into_iter().rev().flatten());

@@ -14,8 +14,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut used = 0usize;
     for binding in keymap::bindings_for(app.context()) {
         let Some(hint) = binding.hint else { continue };
-        // The first key of the label is enough in the footer ("→", "i", "?").
-        let key = binding.label.split(' ').next().unwrap_or(binding.label);
+        // The first key is enough in the footer ("→", "i", "?").
+        let key = binding.first_key();
         let width = key.chars().count() + hint.chars().count() + 3;
         if used + width > area.width as usize {
             break;

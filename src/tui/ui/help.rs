@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use crate::tui::app::Action;
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 
@@ -21,6 +22,13 @@ pub fn draw(frame: &mut Frame, screen: Rect, scroll: u16, theme: &Theme) {
         ),
         Line::raw(""),
     ];
+    // Wide enough for the longest list of keys.
+    let width = keymap::BINDINGS
+        .iter()
+        .map(|b| b.label().chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
     for (context, heading) in [
         (Context::Main, "Keys"),
         (Context::Inspector, "In the inspector"),
@@ -28,7 +36,7 @@ pub fn draw(frame: &mut Frame, screen: Rect, scroll: u16, theme: &Theme) {
         lines.push(Line::from(Span::styled(heading, theme.title)));
         for b in keymap::bindings_for(context) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", b.label), theme.key),
+                Span::styled(format!("  {:<width$}", b.label()), theme.key),
                 Span::raw(b.help),
             ]));
         }
@@ -56,11 +64,13 @@ pub fn draw(frame: &mut Frame, screen: Rect, scroll: u16, theme: &Theme) {
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(Span::styled(" Help — Esc closes ", theme.title)),
-            ),
+            .block(Block::default().borders(Borders::ALL).title(Span::styled(
+                format!(
+                    " Help — {} closes ",
+                    keymap::key_for(Action::CloseOverlay, Context::Help)
+                ),
+                theme.title,
+            ))),
         area,
     );
 }

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::transcript::{Actor, Field, Value, ValueKind};
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::{Action, App, Overlay};
+use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 
 pub fn draw(frame: &mut Frame, screen: Rect, app: &App, theme: &Theme) {
@@ -22,8 +23,16 @@ pub fn draw(frame: &mut Frame, screen: Rect, app: &App, theme: &Theme) {
         ..screen
     };
     frame.render_widget(Clear, area);
+    let key = |action| keymap::key_for(action, Context::Inspector);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        " Inspector — ↑↓ select · PgUp/PgDn scroll · Esc close ",
+        format!(
+            " Inspector — {}{} select · {}/{} scroll · {} close ",
+            key(Action::SelectPrevious),
+            key(Action::SelectNext),
+            key(Action::ScrollUp),
+            key(Action::ScrollDown),
+            key(Action::CloseOverlay),
+        ),
         theme.title,
     ));
     let inner = block.inner(area);

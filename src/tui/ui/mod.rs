@@ -14,7 +14,8 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Overlay};
+use super::app::{Action, App, Overlay};
+use super::keymap::{self, Context};
 use super::theme::Theme;
 
 /// The smallest terminal the UI works in.
@@ -69,7 +70,10 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
             area.width, area.height
         )),
-        Line::from("Enlarge the window, or press q to quit."),
+        Line::from(format!(
+            "Enlarge the window, or press {} to quit.",
+            keymap::key_for(Action::Quit, Context::Main)
+        )),
         Line::from("(pqxdh-lab transcript prints the same run as text.)"),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
