@@ -3,7 +3,8 @@
 //! This test runs every example again and fails if any output differs, so the
 //! book never shows bytes that the code no longer prints. It also checks that
 //! the examples print the same bytes as `pqxdh-lab transcript` for the same
-//! seed, as the book promises.
+//! seed, as the book promises, and that Part III's pictures are the ones
+//! example 17 draws.
 //!
 //! After an intended change, rewrite the generated files with
 //!   PQXDH_LAB_UPDATE_BOOK=1 cargo test --test book_outputs
@@ -84,21 +85,46 @@ fn run_example(name: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("examples print UTF-8")
 }
 
+/// The example that also writes pictures, which Part III shows.
+const PICTURE_EXAMPLE: &str = "17_image_demo";
+const PICTURES: [&str; 3] = ["original.png", "server-view.png", "decrypted.png"];
+
+/// Compares a generated file with fresh bytes, or rewrites it when updating.
+fn check_file(path: &Path, fresh: &[u8], update: bool, stale: &mut Vec<String>) {
+    if update {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, fresh).unwrap();
+    } else if std::fs::read(path).ok().as_deref() != Some(fresh) {
+        stale.push(path.display().to_string());
+    }
+}
+
 #[test]
 fn generated_outputs_are_current() {
     build_examples();
     let dir = root().join("book/src/generated");
+    let pictures = root().join("book/src/images/part3");
     let update = std::env::var_os("PQXDH_LAB_UPDATE_BOOK").is_some();
     let seed = BOOK_SEED.to_string();
+    let scratch = tempfile::tempdir().unwrap();
+    let scratch_dir = scratch.path().to_str().unwrap();
     let mut stale = Vec::new();
     for name in example_names() {
-        let fresh = run_example(&name, &["--seed", &seed]);
-        let path = dir.join(format!("{name}.txt"));
-        if update {
-            std::fs::write(&path, &fresh).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(fresh.as_str()) {
-            stale.push(path.display().to_string());
+        let mut args = vec!["--seed", seed.as_str()];
+        if name == PICTURE_EXAMPLE {
+            args.extend(["--out", scratch_dir]);
         }
+        let fresh = run_example(&name, &args);
+        check_file(
+            &dir.join(format!("{name}.txt")),
+            fresh.as_bytes(),
+            update,
+            &mut stale,
+        );
+    }
+    for picture in PICTURES {
+        let fresh = std::fs::read(scratch.path().join(picture)).unwrap();
+        check_file(&pictures.join(picture), &fresh, update, &mut stale);
     }
     assert!(
         stale.is_empty(),

@@ -2,8 +2,8 @@
 //! presses, read from the screen, and the terminal checked after it exits.
 //!
 //! tmux is part of the machine image this project builds on; where it is
-//! missing the test says so and passes, except under CI (CI=true), where a
-//! missing tmux is a failure.
+//! missing the test prints SKIPPED (past the harness's output capture) and
+//! passes, except under CI (CI=true), where a missing tmux is a failure.
 
 use std::process::{Command, Output};
 use std::thread::sleep;
@@ -111,7 +111,14 @@ fn skip_without_tmux() -> bool {
         std::env::var_os("CI").is_none(),
         "tmux is needed for the end-to-end test (apt-get install tmux)"
     );
-    eprintln!("tmux not found: skipping the end-to-end terminal test");
+    // Written straight to stderr: the test harness captures `eprintln!` of a
+    // passing test, and a skip must not go unnoticed.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: tmux not found, so the end-to-end terminal test did not run \
+         (install tmux to run it)"
+    );
     true
 }
 

@@ -36,28 +36,65 @@ fn render(app: &App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
-#[test]
-fn every_step_at_both_sizes() {
-    for one_time_prekey in [false, true] {
-        for (width, height) in [(120, 36), (80, 24)] {
-            let mut app = app(one_time_prekey);
-            let steps = app.transcript.steps.len();
-            for i in 0..steps {
-                assert_eq!(app.step, i, "→ moves one step");
-                let name = format!(
-                    "{}x{}_{}_{:02}_{}",
-                    width,
-                    height,
-                    if one_time_prekey { "opk" } else { "no_opk" },
-                    i + 1,
-                    app.current_step().id
-                );
-                insta::assert_snapshot!(name, render(&app, width, height));
-                press(&mut app, KeyCode::Right);
-            }
-            assert_eq!(app.step, steps - 1, "→ stops at the last step");
+/// The snapshot of one step's screen, named `WxH_opk|no_opk_NN_step`.
+fn snapshot_step(app: &App, width: u16, height: u16) {
+    let name = format!(
+        "{}x{}_{}_{:02}_{}",
+        width,
+        height,
+        if app.transcript.one_time_prekey {
+            "opk"
+        } else {
+            "no_opk"
+        },
+        app.step + 1,
+        app.current_step().id
+    );
+    insta::assert_snapshot!(name, render(app, width, height));
+}
+
+/// Walks a run with → from the first step to the last, snapshotting the steps
+/// `keep` selects.
+fn walk(one_time_prekey: bool, width: u16, height: u16, keep: impl Fn(&str) -> bool) {
+    let mut app = app(one_time_prekey);
+    let steps = app.transcript.steps.len();
+    for i in 0..steps {
+        assert_eq!(app.step, i, "→ moves one step");
+        if keep(app.current_step().id.as_str()) {
+            snapshot_step(&app, width, height);
         }
+        press(&mut app, KeyCode::Right);
     }
+    assert_eq!(app.step, steps - 1, "→ stops at the last step");
+}
+
+/// Every step once, in the comfortable layout; with a one-time prekey only
+/// where the screen differs in kind (OPK_B, DH4, the checks at the end), so
+/// that one changed word means reviewing one screen, not four.
+#[test]
+fn every_step_at_120x36() {
+    walk(false, 120, 36, |_| true);
+    walk(true, 120, 36, |step| {
+        matches!(step, "bob_one_time_prekey" | "dh4" | "same_secret")
+    });
+}
+
+/// The compact layout where its columns are fullest (with a one-time prekey).
+#[test]
+fn the_fullest_steps_at_80x24() {
+    walk(true, 80, 24, |step| {
+        matches!(
+            step,
+            "bob_kyber_prekey"
+                | "bundle_published"
+                | "dh4"
+                | "kdf"
+                | "first_message"
+                | "server_forwards"
+                | "bob_kdf"
+                | "same_secret"
+        )
+    });
 }
 
 #[test]
@@ -247,18 +284,15 @@ mod styles {
     }
 
     #[test]
-    fn no_color_is_read_from_the_environment() {
-        // SAFETY (edition 2024 marks set_var unsafe): this test alone touches NO_COLOR.
-        unsafe { std::env::set_var("NO_COLOR", "1") };
-        assert_eq!(Theme::from_env(), Theme::mono());
-        unsafe { std::env::set_var("NO_COLOR", "") };
+    fn any_non_empty_no_color_turns_colour_off() {
+        use std::ffi::OsStr;
+        assert_eq!(Theme::for_no_color(Some(OsStr::new("1"))), Theme::mono());
         assert_eq!(
-            Theme::from_env(),
+            Theme::for_no_color(Some(OsStr::new(""))),
             Theme::color(),
             "an empty NO_COLOR is ignored"
         );
-        unsafe { std::env::remove_var("NO_COLOR") };
-        assert_eq!(Theme::from_env(), Theme::color());
+        assert_eq!(Theme::for_no_color(None), Theme::color());
     }
 }
 

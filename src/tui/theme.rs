@@ -84,7 +84,12 @@ impl Theme {
 
     /// NO_COLOR (https://no-color.org): any non-empty value turns colour off.
     pub fn from_env() -> Self {
-        match std::env::var_os("NO_COLOR") {
+        Self::for_no_color(std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    /// The theme for a value of NO_COLOR (None: the variable is not set).
+    pub fn for_no_color(value: Option<&std::ffi::OsStr>) -> Self {
+        match value {
             Some(v) if !v.is_empty() => Self::mono(),
             _ => Self::color(),
         }
