@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::engine::{KEM, kdf::KDF_INFO};
+use crate::engine::{KEM, RunOptions, kdf::KDF_INFO};
 use crate::outcome;
 use crate::transcript::{Actor, Field, Transcript, Value, ValueKind};
 
@@ -115,8 +115,9 @@ pub fn render(t: &Transcript, hex_mode: Hex) -> String {
     let _ = writeln!(out, "PQXDH between Alice and Bob, computed by libsignal");
     let _ = writeln!(
         out,
-        "Seed: {} (replay this run with --seed {})",
-        t.seed, t.seed
+        "Seed: {} (replay this run with {})",
+        t.seed,
+        RunOptions::from(t).replay_flags()
     );
     let _ = writeln!(
         out,
