@@ -3,8 +3,6 @@
 //! [`engine::run`] performs one PQXDH handshake between Alice and Bob and
 //! returns a [`transcript::Transcript`]; the views render it.
 
-pub mod cli;
-pub mod cli_share;
 pub mod demo;
 pub mod engine;
 pub mod hexfmt;
