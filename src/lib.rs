@@ -12,8 +12,6 @@
 //!
 //! The command line itself (argument types and handlers) belongs to the binary.
 
-pub mod cli;
-pub mod cli_share;
 pub mod demo;
 pub mod engine;
 pub mod share;

@@ -20,6 +20,7 @@ mod bundle;
 pub mod kdf;
 pub mod keys;
 mod libsignal_run;
+mod options;
 pub mod protobuf;
 mod record;
 mod run;
@@ -33,6 +34,7 @@ pub mod wire;
 pub use crate::transcript::KEM;
 pub use bundle::{BundleError, ServerBundle, fetch_and_verify};
 pub use libsignal_run::{address, bob_store, demo_now};
+pub use options::{RunOptions, random_seed};
 pub use run::{dh, run};
 pub use scan::{KYBER_SK_SECRET_PARTS, WINDOW as SCAN_WINDOW, scan as scan_wire};
 
@@ -59,15 +61,6 @@ pub fn rng_stream(seed: u64, stream: u64) -> ChaCha20Rng {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng
-}
-
-/// How to run the handshake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunOptions {
-    /// Seeds `ChaCha20Rng`, which makes every random choice of the run.
-    pub seed: u64,
-    /// Whether Bob publishes a one-time prekey OPK_B (adds DH4).
-    pub one_time_prekey: bool,
 }
 
 #[derive(Debug, Error)]

@@ -51,12 +51,6 @@ pub struct App {
     seed_source: fn() -> u64,
 }
 
-/// A random seed that is short enough to read out to a room.
-pub fn random_seed() -> u64 {
-    use rand::Rng;
-    rand::rng().random_range(0..1_000_000)
-}
-
 impl App {
     pub fn new(options: RunOptions) -> Result<Self, engine::EngineError> {
         Ok(Self {
@@ -66,7 +60,7 @@ impl App {
             overlay: Overlay::None,
             quit: false,
             status: None,
-            seed_source: random_seed,
+            seed_source: engine::random_seed,
         })
     }
 

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::outcome;
+use crate::engine::RunOptions;
 use crate::transcript::{Actor, Field, Transcript, Value, ValueKind};
 
 /// How much of a long value to show.
@@ -114,8 +115,9 @@ pub fn render(t: &Transcript, hex_mode: Hex) -> String {
     let _ = writeln!(out, "PQXDH between Alice and Bob, computed by libsignal");
     let _ = writeln!(
         out,
-        "Seed: {} (replay this run with --seed {})",
-        t.seed, t.seed
+        "Seed: {} (replay this run with {})",
+        t.seed,
+        RunOptions::from(t).replay_flags()
     );
     let _ = writeln!(
         out,
