@@ -309,7 +309,7 @@ fn a_failed_truth_check_is_shown_loudly() {
     check.passed = false;
     let first = render(&app, 120, 36);
     assert!(
-        first.contains("TRUTH CHECK FAILED: 15/16 checks passed"),
+        first.contains("TRUTH CHECK FAILED: 16/17 checks passed"),
         "{first}"
     );
     press(&mut app, KeyCode::End);
@@ -321,6 +321,6 @@ fn a_failed_truth_check_is_shown_loudly() {
     assert!(!last.contains("libsignal's own sessions agree"));
     let plain =
         pqxdh_lab::views::plain::render(&app.transcript, pqxdh_lab::views::plain::Hex::Short);
-    assert!(plain.contains("FAILED (15 of 16 checks passed)"));
+    assert!(plain.contains("FAILED (16 of 17 checks passed)"));
     assert!(plain.contains("FAIL chain_key is libsignal's chain key"));
 }

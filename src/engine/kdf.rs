@@ -1,6 +1,7 @@
 //! Step 6: from the DH outputs and the Kyber shared secret to the session keys.
 
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 pub use crate::transcript::KDF_INFO;
@@ -47,7 +48,6 @@ pub fn derive(secret_input: &[u8]) -> SessionKeys {
 
 /// The Double Ratchet's root step (libsignal's `RootKey::create_chain`):
 /// HKDF(salt = root_key, IKM = dh, info = "WhisperRatchet") → (new root key, chain key).
-/// Used only to check libsignal's stored state after Alice's first ratchet step.
 pub fn ratchet_root_step(root_key: &[u8], dh: &[u8]) -> ([u8; 32], [u8; 32]) {
     let mut okm = [0u8; 64];
     Hkdf::<Sha256>::new(Some(root_key), dh)
@@ -57,6 +57,64 @@ pub fn ratchet_root_step(root_key: &[u8], dh: &[u8]) -> ([u8; 32], [u8; 32]) {
         okm[..32].try_into().expect("32 bytes"),
         okm[32..].try_into().expect("32 bytes"),
     )
+}
+
+/// One step of a symmetric chain (libsignal's `ChainKey`, ratchet/keys.rs:142-168):
+/// the message key seed is HMAC-SHA256(CK, 0x01), the next chain key
+/// HMAC-SHA256(CK, 0x02).
+pub fn chain_step(chain_key: &[u8]) -> (MessageKeySeed, [u8; 32]) {
+    let hmac = |byte: u8| -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(chain_key).expect("HMAC takes any key length");
+        mac.update(&[byte]);
+        mac.finalize().into_bytes().into()
+    };
+    (MessageKeySeed(hmac(0x01)), hmac(0x02))
+}
+
+/// What one chain step gives for one message, before the message keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageKeySeed(pub [u8; 32]);
+
+/// The keys of one message (libsignal's `MessageKeys`, ratchet/keys.rs:89-112).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageKeys {
+    /// AES-256-CBC key.
+    pub cipher_key: [u8; 32],
+    /// HMAC-SHA256 key of the 8-byte MAC.
+    pub mac_key: [u8; 32],
+    pub iv: [u8; 16],
+}
+
+/// HKDF-SHA256(salt = the SPQR key, or none, IKM = seed, info =
+/// "WhisperMessageKeys") → 80 bytes = cipher key ‖ MAC key ‖ IV. Alice's
+/// messages before Bob's first reply have no SPQR key.
+pub fn message_keys(seed: &MessageKeySeed, pq_salt: Option<&[u8]>) -> MessageKeys {
+    let mut okm = [0u8; 80];
+    Hkdf::<Sha256>::new(pq_salt, &seed.0)
+        .expand(b"WhisperMessageKeys", &mut okm)
+        .expect("80 bytes is a valid HKDF-SHA256 output length");
+    MessageKeys {
+        cipher_key: okm[..32].try_into().expect("32 bytes"),
+        mac_key: okm[32..64].try_into().expect("32 bytes"),
+        iv: okm[64..].try_into().expect("16 bytes"),
+    }
+}
+
+/// A SignalMessage's MAC (protocol.rs:178-196): the first 8 bytes of
+/// HMAC-SHA256(MAC key, IK_sender ‖ IK_receiver ‖ the message without its MAC).
+pub fn message_mac(
+    mac_key: &[u8],
+    sender_identity: &[u8],
+    receiver_identity: &[u8],
+    message: &[u8],
+) -> [u8; 8] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(mac_key).expect("HMAC takes any key length");
+    mac.update(sender_identity);
+    mac.update(receiver_identity);
+    mac.update(message);
+    mac.finalize().into_bytes()[..8]
+        .try_into()
+        .expect("8 bytes")
 }
 
 #[cfg(test)]

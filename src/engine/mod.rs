@@ -36,7 +36,7 @@ pub use bundle::{BundleError, ServerBundle, fetch_and_verify};
 pub use libsignal_run::{address, bob_store, demo_now};
 pub use options::{RunOptions, random_seed};
 pub use run::{dh, run};
-pub use scan::{KYBER_SK_SECRET_PARTS, WINDOW as SCAN_WINDOW, scan as scan_wire};
+pub use scan::{KYBER_SK_SECRET_PARTS, Secret, WINDOW as SCAN_WINDOW, scan as scan_wire};
 
 use libsignal_protocol::SignalProtocolError;
 use rand::SeedableRng;

@@ -254,3 +254,36 @@ pub const SAME_SECRET: StepText = StepText {
     formula: "Bob's (DH1…, SS, root_key, chain_key, pqr_key) = Alice's",
     spec_ref: "PQXDH §3.4",
 };
+
+// Why each copy of a value is dropped, and where it says so. In libsignal,
+// "deleted" means dropped (a local that goes out of scope, or a record
+// removed from a store), not wiped: nothing zeroizes key material.
+
+pub const WHY_ALICE_DROPS_HANDSHAKE_SECRETS: &str = "The spec has Alice delete her ephemeral \
+    private key, the DH outputs and SS once SK is computed (PQXDH §3.3). In libsignal they are \
+    local variables of initialize_alice_session (ratchet.rs:54-134), dropped when it returns.";
+
+pub const WHY_ALICE_REPLACES_ROOT_KEY: &str = "Alice's first DH ratchet step turns root_key into \
+    a new root key and her sending chain (ratchet.rs:95-99); her session stores only the new one \
+    (ratchet.rs:120-129).";
+
+pub const WHY_SERVER_DROPS_ONE_TIME_PREKEY: &str = "The server deletes each one-time prekey it \
+    hands out, so that no second sender gets it (PQXDH §3.3).";
+
+pub const WHY_BOB_DROPS_HANDSHAKE_SECRETS: &str = "Bob deletes the DH values and SS once he has \
+    derived the keys (PQXDH §3.4); in libsignal they are local variables of \
+    initialize_bob_session (ratchet.rs:136-221).";
+
+pub const WHY_BOB_DELETES_ONE_TIME_PREKEY: &str = "After a successful decryption Bob deletes the \
+    one-time prekey the message used, private half included (PQXDH §3.4; libsignal \
+    session_cipher.rs:268-270), so a later theft of his device cannot recompute DH4.";
+
+pub const WHY_BOB_DROPS_CT: &str = "Once the first message decrypts, Bob has no further use for \
+    CT (PQXDH §3.4 says to delete it); libsignal never stores it in Bob's session.";
+
+pub const WHY_BOB_REPLACES_ROOT_KEY: &str = "Receiving Alice's new ratchet key, Bob makes a DH \
+    ratchet step: root_key gives way to a new root key (session_cipher.rs:712-717).";
+
+pub const WHY_BOB_REPLACES_CHAIN_KEY: &str = "chain_key was Bob's initial sending chain; in the \
+    same ratchet step he makes a fresh ratchet key and a new sending chain, which replaces it \
+    (session_cipher.rs:719-727). In normal flow chain_key encrypts no message at all.";

@@ -112,6 +112,7 @@ impl App {
                         value,
                         new,
                         received: true,
+                        deleted: None,
                     },
                 ));
             }

@@ -26,6 +26,7 @@ struct Document<'a> {
     values: Ordered<'a, String>,
     bob_values: Ordered<'a, String>,
     value_info: Ordered<'a, ValueInfo>,
+    deletions: Vec<DeletionJson<'a>>,
     wire: Ordered<'a, WireJson<'a>>,
     truth_check: TruthCheck<'a>,
     wire_scan: WireScanJson<'a>,
@@ -49,6 +50,16 @@ struct ValueInfo {
     crosses_server: bool,
     step: StepId,
     length: usize,
+    /// The step at which the value's owner deletes it; null if it keeps it.
+    deleted_at: Option<StepId>,
+}
+
+#[derive(Serialize)]
+struct DeletionJson<'a> {
+    value: &'a str,
+    holder: Actor,
+    step: StepId,
+    why: &'a str,
 }
 
 #[derive(Serialize)]
@@ -91,6 +102,7 @@ struct WireScanJson<'a> {
     clean: bool,
     bytes_searched: usize,
     secrets_checked: usize,
+    scanned: &'a [String],
     windows_checked: usize,
     findings: &'a [String],
 }
@@ -163,11 +175,22 @@ fn document(t: &Transcript) -> Document<'_> {
                         crosses_server: v.crosses_server(),
                         step: v.step,
                         length: v.bytes.len(),
+                        deleted_at: t.deletion(&v.name, v.owner).map(|d| d.step),
                     };
                     (v.name.as_str(), info)
                 })
                 .collect(),
         ),
+        deletions: t
+            .deletions
+            .iter()
+            .map(|d| DeletionJson {
+                value: &d.value,
+                holder: d.holder,
+                step: d.step,
+                why: d.why,
+            })
+            .collect(),
         wire: Ordered(
             t.wire
                 .iter()
@@ -188,6 +211,7 @@ fn document(t: &Transcript) -> Document<'_> {
             clean: t.wire_scan.clean(),
             bytes_searched: t.wire_scan.bytes_searched,
             secrets_checked: t.wire_scan.secrets_checked,
+            scanned: &t.wire_scan.scanned,
             windows_checked: t.wire_scan.windows_checked,
             findings: &t.wire_scan.findings,
         },

@@ -45,6 +45,44 @@ fn marker(new: bool) -> &'static str {
     if new { theme::NEW_GLYPH } else { " " }
 }
 
+/// A value its holder deletes at this step: struck through, with the word.
+fn deleted_line(held: &Held, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(theme::DELETED_GLYPH, theme.new),
+        Span::styled(
+            if held.received {
+                theme::RECEIVED_GLYPH
+            } else {
+                theme::SECRET_GLYPH
+            },
+            theme.dim,
+        ),
+        Span::raw(" "),
+        Span::styled(held.value.name.clone(), theme.deleted),
+        Span::styled(" deleted", theme.new),
+    ])
+}
+
+/// The values deleted at earlier steps, named on as few lines as fit.
+fn deleted_earlier_lines(names: &[&str], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line = format!("{} deleted:", theme::DELETED_GLYPH);
+    for (i, name) in names.iter().enumerate() {
+        let piece = if i + 1 < names.len() {
+            format!(" {name},")
+        } else {
+            format!(" {name}")
+        };
+        if line.chars().count() + piece.chars().count() > width {
+            lines.push(Line::from(Span::styled(line, theme.dim)));
+            line = " ".to_string();
+        }
+        line.push_str(&piece);
+    }
+    lines.push(Line::from(Span::styled(line, theme.dim)));
+    lines
+}
+
 fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<Line<'static>> {
     let v = held.value;
     let glyph = if held.received {
@@ -116,10 +154,18 @@ fn fit(entries: Vec<Vec<Line<'static>>>, height: usize, theme: &Theme) -> Vec<Li
 fn party(frame: &mut Frame, area: Rect, app: &App, actor: Actor, theme: &Theme) {
     let inner_width = area.width.saturating_sub(2) as usize;
     let held = holdings::held_by(&app.transcript, actor, app.step);
-    let entries: Vec<_> = held
-        .iter()
-        .map(|h| value_lines(h, inner_width, app.full_hex, theme))
-        .collect();
+    let mut entries: Vec<_> = Vec::new();
+    let mut deleted_earlier = Vec::new();
+    for h in &held {
+        match h.deleted {
+            None => entries.push(value_lines(h, inner_width, app.full_hex, theme)),
+            Some(gone) if gone.now => entries.push(vec![deleted_line(h, theme)]),
+            Some(_) => deleted_earlier.push(h.value.name.as_str()),
+        }
+    }
+    if !deleted_earlier.is_empty() {
+        entries.push(deleted_earlier_lines(&deleted_earlier, inner_width, theme));
+    }
     let lines = if entries.is_empty() {
         vec![Line::from(Span::styled("(nothing yet)", theme.dim))]
     } else {
@@ -151,6 +197,16 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])];
         for name in holdings::carried(object) {
             let Some(v) = t.value(name) else { continue };
+            if let Some(gone) = holdings::gone(t, name, Actor::Server, app.step) {
+                // A one-time prekey, handed out once and then deleted.
+                lines.push(Line::from(vec![
+                    Span::styled(if gone.now { theme::DELETED_GLYPH } else { " " }, theme.new),
+                    Span::raw("  "),
+                    Span::styled(name.to_string(), theme.deleted),
+                    Span::styled(" deleted", if gone.now { theme.new } else { theme.dim }),
+                ]));
+                continue;
+            }
             let hex_width = inner_width.saturating_sub(NAME_WIDTH + 5);
             lines.push(Line::from(vec![
                 Span::raw("   "),
@@ -172,19 +228,26 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .step_index(HandshakeStep::ServerForwards)
         .is_some_and(|i| app.step >= i);
     if forwarded {
+        // A byte search for verbatim copies of the run's secrets: a check
+        // against serialization bugs, worded as no more than that.
         let scan = &t.wire_scan;
         let verdict = if scan.clean() {
-            Span::styled(
-                format!("✓ 0 secrets in {} B", scan.bytes_searched),
-                theme.ok,
-            )
+            vec![
+                Line::from(Span::styled("✓ no secret copied in", theme.ok)),
+                Line::from(Span::styled(
+                    format!("  its {} B (byte scan)", scan.bytes_searched),
+                    theme.dim,
+                )),
+            ]
         } else {
-            Span::styled(
+            vec![Line::from(Span::styled(
                 format!("✗ {} SECRET(S) FOUND", scan.findings.len()),
                 theme.error,
-            )
+            ))]
         };
-        entries.push(vec![Line::raw(""), Line::from(verdict)]);
+        let mut lines = vec![Line::raw("")];
+        lines.extend(verdict);
+        entries.push(lines);
     }
     let lines = if entries.is_empty() {
         vec![Line::from(Span::styled("(nothing stored yet)", theme.dim))]

@@ -145,6 +145,21 @@ fn details(
             Span::raw(step.formula.clone()),
         ]));
     }
+    if let Some(deletion) = t.deletion(&value.name, party) {
+        let at = t.step_index(deletion.step).unwrap_or(0);
+        let when = if at <= app.step {
+            format!("at step {}", at + 1)
+        } else {
+            format!("later, at step {}", at + 1)
+        };
+        lines.push(Line::from(vec![
+            label("Deleted"),
+            Span::styled(
+                format!("by {} {when}: {}", party.name(), deletion.why),
+                theme.text,
+            ),
+        ]));
+    }
     if let Some(object) = t.wire_object(&value.name) {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(
