@@ -1,8 +1,17 @@
-//! The wire scan: proof that no secret of the run reaches the server.
+//! The wire scan: a check that no secret of the run is copied verbatim into
+//! the bytes the server holds.
 //!
 //! Every secret value (private keys, DH outputs, SS, secret_input, derived
 //! keys, Alice's and Bob's copies) is cut into overlapping 16-byte windows, and
 //! each window is looked for in every byte the server stores or forwards.
+//!
+//! What a clean scan shows, and no more: no 16 consecutive bytes of a scanned
+//! secret appear in the server's bytes. That catches serialization bugs (a
+//! private key written into the bundle, a shared secret into a message field).
+//! It is not a proof of confidentiality: values that depend on the secrets
+//! (CT, the encrypted text, its MAC) do reach the server, and that they reveal
+//! nothing is a computational argument about X25519, Kyber, HKDF and AES,
+//! which no byte search can make.
 
 use std::collections::HashMap;
 
