@@ -33,7 +33,7 @@ pub const BOB_SIGNED_PREKEY: StepText = StepText {
     id: "bob_signed_prekey",
     actor: Actor::Bob,
     title: "Bob creates his signed prekey SPK_B",
-    explanation: "A medium-term curve key that Bob replaces every few days or weeks. He signs \
+    explanation: "A medium-term curve key that Bob replaces periodically. He signs \
         its encoding (type byte included) with his identity key, so Alice can check that the \
         holder of IK_B published it and the server did not swap it. The signature covers the key \
         only, no date: it cannot tell Alice whether the prekey is still current.",
