@@ -19,14 +19,15 @@ json=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { printf 'ok    %-16s %s\n' "$1" "$2"; }
-trust() { printf 'TRUST %-16s %s\n' "$1" "$2"; }
+ok() { printf 'ok    %-23s %s\n' "$1" "$2"; }
+trust() { printf 'TRUST %-23s %s\n' "$1" "$2"; }
 fail() { printf 'FAIL %s: %s\n' "$1" "$2"; exit 1; }
 
 # A value's hex from .values (or from another table), or FAIL if it is missing.
 value() {
     found=$(jq -r --arg table "${2:-values}" --arg name "$1" '.[$table][$name] // empty' "$json")
     [ -n "$found" ] || { echo "FAIL $1: missing" >&2; exit 1; }
+    case $found in *[!0-9a-f]*) echo "FAIL $1: is not lowercase hex" >&2; exit 1 ;; esac
     echo "$found"
 }
 same() { # NAME TRANSCRIPT_HEX COMPUTED_HEX HOW (an empty TRANSCRIPT_HEX: value said FAIL)
@@ -43,7 +44,8 @@ x25519_public() { echo "302a300506032b656e032100${1#05}" | bin "$2"; }
 
 check_key_pair() { # NAME: the public key must be what OpenSSL derives from NAME.priv
     public=$(value "$1")
-    case $public in 05*) [ ${#public} -eq 66 ] ;; *) false ;; esac || fail "$1" "is not 05 ‖ 32 bytes"
+    case $public in 05*) ;; *) fail "$1" "does not start with the type byte 05" ;; esac
+    [ ${#public} -eq 66 ] || fail "$1" "is not 33 bytes"
     x25519_private "$(value "$1.priv")" priv.der
     derived=$(openssl pkey -inform DER -in "$tmp/priv.der" -pubout -outform DER | tail -c 32 | hex)
     [ "05$derived" = "$public" ] || fail "$1" "is not the public key of $1.priv"
@@ -58,6 +60,8 @@ dh() { # PRIVATE_NAME PUBLIC_NAME → X25519(private, public) as hex
 }
 
 one_time_prekey=$(jq -r '.values | has("OPK_B")' "$json")
+[ "$(jq -r .one_time_prekey "$json")" = "$one_time_prekey" ] ||
+    fail one_time_prekey "disagrees with the presence of OPK_B"
 curve_keys="IK_A IK_B SPK_B EK_A"
 [ "$one_time_prekey" = true ] && curve_keys="$curve_keys OPK_B"
 for name in $curve_keys; do check_key_pair "$name"; done
@@ -70,7 +74,8 @@ pqspk_b_priv=$(value PQSPK_B.priv)
 inner_pk=$(echo "$pqspk_b_priv" | cut -c 3075-6210)
 inner_hash=$(echo "$pqspk_b_priv" | cut -c 6211-6274)
 [ "08$inner_pk" = "$pqspk_b" ] || fail PQSPK_B "is not the public key inside PQSPK_B.priv"
-[ "$(echo "$inner_pk" | bin pk && openssl dgst -sha3-256 -binary "$tmp/pk" | hex)" = "$inner_hash" ] ||
+echo "$inner_pk" | bin pk
+[ "$(openssl dgst -sha3-256 -binary "$tmp/pk" | hex)" = "$inner_hash" ] ||
     fail PQSPK_B.priv "does not hold SHA3-256 of its public key"
 ok PQSPK_B "is the public key inside PQSPK_B.priv"
 
@@ -82,6 +87,7 @@ reverse_bytes() { echo "$1" | fold -w2 | sed -n '1!G;h;$p' | tr -d '\n'; }
 edwards_y() { # u, little-endian hex → y, little-endian hex
     y=$(BC_LINE_LENGTH=0 bc << EOF
 p = 2^255 - 19
+/* w(b, x) = b^x mod p, by square and multiply (POSIX bc names are one letter) */
 define w(b, x) {
     auto r
     r = 1
@@ -96,6 +102,7 @@ ibase = 16
 u = $(reverse_bytes "$1" | tr a-f A-F)
 ibase = A
 u = u % 2^255 % p
+/* u = -1 has no Edwards point: libsignal refuses it, so do we */
 if (u == p - 1) u = -1
 if (u >= 0) (u - 1 + p) * w(u + 1, p - 2) % p
 if (u < 0) -1
@@ -164,15 +171,18 @@ kdf_info=WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024 # libsignal src/ratchet.
 [ "$(jq -r .kdf_info "$json")" = "$kdf_info" ] || fail kdf_info "is not libsignal's $kdf_info"
 ff=ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 hkdf() {
-    openssl kdf -keylen 96 -kdfopt digest:SHA256 -kdfopt "hexkey:$1" -kdfopt "info:$kdf_info" HKDF |
-        tr -d ':\n' | tr A-F a-f
+    openssl kdf -keylen 96 -kdfopt digest:SHA256 -kdfopt "hexkey:$1" \
+        -kdfopt "info:$kdf_info" HKDF | tr -d ':\n' | tr A-F a-f
 }
 check_kdf() { # TABLE PREFIX SECRET_INPUT
     same "$2secret_input" "$(value secret_input "$1")" "$3" "0xFF×32 ‖ DH1 ‖ … ‖ SS"
     okm=$(hkdf "$3")
-    same "$2root_key" "$(value root_key "$1")" "$(echo "$okm" | cut -c 1-64)" "HKDF bytes 0..32"
-    same "$2chain_key" "$(value chain_key "$1")" "$(echo "$okm" | cut -c 65-128)" "HKDF bytes 32..64"
-    same "$2pqr_key" "$(value pqr_key "$1")" "$(echo "$okm" | cut -c 129-192)" "HKDF bytes 64..96"
+    root_key=$(echo "$okm" | cut -c 1-64)
+    chain_key=$(echo "$okm" | cut -c 65-128)
+    pqr_key=$(echo "$okm" | cut -c 129-192)
+    same "$2root_key" "$(value root_key "$1")" "$root_key" "HKDF-SHA256 bytes 0..32"
+    same "$2chain_key" "$(value chain_key "$1")" "$chain_key" "HKDF-SHA256 bytes 32..64"
+    same "$2pqr_key" "$(value pqr_key "$1")" "$pqr_key" "HKDF-SHA256 bytes 64..96"
 }
 check_kdf values "" "$ff$dh1$dh2$dh3$dh4$ss"
 check_kdf bob_values bob_values. "$ff$b1$b2$b3$b4$ss"

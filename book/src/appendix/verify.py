@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ANCHOR: header
 """Check a pqxdh-lab transcript without libsignal.
 
 Usage:
@@ -15,7 +16,8 @@ libsignal's variant of them.
 It checks every key pair, both signatures, every DH, SS by decapsulation, the
 KDF, AD, Bob's own values and what the two wire messages carry, one line per
 value. The first check that fails prints FAIL with the value's name and ends
-the script with exit status 1. Exit status 2: the input is not a transcript.
+the script with exit status 1. Exit status 2: the input is not JSON, or a
+package is missing.
 """
 
 import hashlib
@@ -47,13 +49,16 @@ class Failed(Exception):
 
 
 def ok(name, what):
-    print(f"ok   {name:<16} {what}")
+    print(f"ok   {name:<23} {what}")
 
 
 def expect_equal(name, transcript_bytes, computed, how):
     if transcript_bytes != computed:
         raise Failed(name, f"the transcript's value is not {how}")
     ok(name, f"= {how}")
+
+
+# ANCHOR_END: header
 
 
 # ANCHOR: reading
@@ -70,7 +75,8 @@ class Transcript:
 
     def get(self, name, length, type_byte=None, table="values"):
         label = name if table == "values" else f"{table}.{name}"
-        hex_value = self.doc.get(table, {}).get(name)
+        values = self.doc.get(table)
+        hex_value = values.get(name) if isinstance(values, dict) else None
         if not isinstance(hex_value, str):
             raise Failed(label, "missing")
         try:
@@ -80,7 +86,7 @@ class Transcript:
         if length is not None and len(value) != length:
             raise Failed(label, f"has {len(value)} bytes, expected {length}")
         if type_byte is not None and value[0] != type_byte:
-            raise Failed(label, f"starts with {value[0]:#04x}, expected type byte {type_byte:#04x}")
+            raise Failed(label, f"starts with {value[0]:#04x}, not type byte {type_byte:#04x}")
         return value
 
     def curve_public(self, name):
@@ -225,10 +231,10 @@ def check_signature(t, name, signed_name, ik_b):
     signed = t.get(signed_name, None)
     if not xeddsa_verify_libsignal(ik_b, signed, signature):
         raise Failed(name, f"is not IK_B's XEdDSA signature over {signed_name}")
-    ok(name, f"is IK_B's XEdDSA signature over {signed_name} ({len(signed)} B, type byte included)")
+    ok(name, f"is IK_B's XEdDSA signature over {signed_name} ({len(signed)} B with type byte)")
     sign = signature[63] >> 7
     literal = "accepts" if xeddsa_verify_as_written(ik_b, signed, signature) else "rejects"
-    print(f"     {'':<16} (sign bit {sign}: a verifier written from the XEdDSA paper {literal} it)")
+    print(f"{'':<28} (sign bit {sign}: a verifier written from the XEdDSA paper {literal} it)")
 
 
 # ANCHOR_END: xeddsa
@@ -266,15 +272,15 @@ def decapsulate(t):
 
 # ANCHOR: kdf
 def derive(dhs, shared_secret):
-    """libsignal's KDF (ratchet.rs:60-90): HKDF-SHA256, no salt, 96 bytes of output."""
+    """libsignal's KDF (ratchet.rs:17-39, 60-90): HKDF-SHA256, no salt, 96 bytes out."""
     secret_input = b"\xff" * 32 + b"".join(dhs) + shared_secret
     okm = HKDF(algorithm=SHA256(), length=96, salt=None, info=KDF_INFO).derive(secret_input)
-    return {
-        "secret_input": secret_input,
-        "root_key": okm[:32],
-        "chain_key": okm[32:64],
-        "pqr_key": okm[64:],
-    }
+    return [
+        ("secret_input", secret_input, "0xFF×32 ‖ DH1 ‖ … ‖ SS"),
+        ("root_key", okm[:32], "HKDF-SHA256 bytes 0..32"),
+        ("chain_key", okm[32:64], "HKDF-SHA256 bytes 32..64"),
+        ("pqr_key", okm[64:], "HKDF-SHA256 bytes 64..96"),
+    ]
 
 
 # ANCHOR_END: kdf
@@ -335,7 +341,8 @@ def check_wire(t, one_time_prekey):
     # The prekey ids Alice names: the signed prekey's, the Kyber prekey's, the one-time one's.
     for field, bundle_field in {6: 4, 7: 7, 1: 10}.items():
         if fields.get(field) != bundle.get(bundle_field):
-            raise Failed("prekey_message", f"field {field} is not the id in bundle field {bundle_field}")
+            why = f"field {field} is not the prekey id in bundle field {bundle_field}"
+            raise Failed("prekey_message", why)
     ok("prekey_message", "carries EK_A, IK_A, CT and the ids of the bundle's prekeys")
 
 
@@ -376,8 +383,8 @@ def verify(t):
     shared_secret = decapsulate(t)
     expect_equal("SS", t.get("SS", 32), shared_secret, "Kyber1024-Decaps(PQSPK_B.priv, CT)")
 
-    for name, value in derive(dhs, shared_secret).items():
-        expect_equal(name, t.get(name, len(value)), value, f"{name} of the KDF over these values")
+    for name, value, how in derive(dhs, shared_secret):
+        expect_equal(name, t.get(name, len(value)), value, how)
 
     expect_equal("AD", t.get("AD", 66), key["IK_A"] + key["IK_B"], "IK_A ‖ IK_B")
 
@@ -395,9 +402,9 @@ def verify(t):
         bob_dhs.append(dh)
     bob_ss = t.get("SS", 32, table="bob_values")
     expect_equal("bob_values.SS", bob_ss, shared_secret, "Kyber1024-Decaps(PQSPK_B.priv, CT)")
-    for name, value in derive(bob_dhs, bob_ss).items():
+    for name, value, how in derive(bob_dhs, bob_ss):
         bob_value = t.get(name, len(value), table="bob_values")
-        expect_equal(f"bob_values.{name}", bob_value, value, f"{name} of Bob's KDF")
+        expect_equal(f"bob_values.{name}", bob_value, value, how)
 
     check_wire(t, one_time_prekey)
 
