@@ -374,3 +374,37 @@ fn openssl_recipe_says_it_takes_ss_on_trust() {
         "the limit the appendix states has changed:\n{output}"
     );
 }
+
+/// The appendix says that a verifier written from the XEdDSA specification as
+/// it stands rejects libsignal's signatures for seed 7 (IK_B's Edwards sign
+/// bit is 1) and accepts them for seed 3 (sign bit 0); verify.py measures both.
+#[test]
+fn xeddsa_as_written_rejects_seed_7_and_accepts_seed_3() {
+    if !Recipe::Python.can_run() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (seed, sign_bit, verdict) in [(7, 1, "rejects"), (3, 0, "accepts")] {
+        let path = dir.path().join(format!("seed-{seed}.json"));
+        let out = Command::new(env!("CARGO_BIN_EXE_pqxdh-lab"))
+            .args([
+                "transcript",
+                "--format",
+                "json",
+                "--seed",
+                &seed.to_string(),
+            ])
+            .output()
+            .expect("the binary runs");
+        assert!(out.status.success());
+        std::fs::write(&path, &out.stdout).expect("write");
+        let output = text(&Recipe::Python.run(&path));
+        let expected =
+            format!("(sign bit {sign_bit}: a verifier written from the XEdDSA paper {verdict} it)");
+        assert_eq!(
+            output.matches(&expected).count(),
+            2,
+            "seed {seed}, both signatures:\n{output}"
+        );
+    }
+}
