@@ -11,7 +11,7 @@ use pqxdh_lab::engine::demo_now;
 use pqxdh_lab::engine::protobuf::{self, Payload};
 use pqxdh_lab::share::envelope::MessageType;
 use pqxdh_lab::share::pointer::AttachmentPointer;
-use pqxdh_lab::share::{self, DirRelay};
+use pqxdh_lab::share::{self, Account, DirRelay};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -46,28 +46,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR_END: setup
 
     // ANCHOR: three_sends
+    // Each command loads the person's home as an Account, on the same relay.
     let send = |rng: &mut ChaCha20Rng| {
-        share::send(
-            &homes,
-            &relay,
-            "alice",
-            "bob",
-            &dir.join("notes.txt"),
-            demo_now(),
-            rng,
-            &mut |_, _| {},
-        )
+        let mut alice = Account::load(&homes, "alice", &relay, demo_now, rng)?;
+        share::send(&mut alice, "bob", &dir.join("notes.txt"), &mut |_, _| {})
     };
     let receive = |rng: &mut ChaCha20Rng| {
-        share::receive(
-            &homes,
-            &relay,
-            "bob",
-            &dir.join("received"),
-            demo_now(),
-            rng,
-            &mut |_, _, _| {},
-        )
+        let mut bob = Account::load(&homes, "bob", &relay, demo_now, rng)?;
+        share::receive(&mut bob, &dir.join("received"), &mut |_, _, _| {})
     };
     // 1. First contact: PQXDH from Bob's bundle, then the message.
     let first = send(&mut rng)?;

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use pqxdh_lab::cli_share::{DemoArgs, DemoCommand, ShareArgs, ShareCommand};
 use pqxdh_lab::demo;
 use pqxdh_lab::share::envelope::MessageType;
-use pqxdh_lab::share::{self, DirRelay, inspect};
+use pqxdh_lab::share::{self, Account, DirRelay, inspect};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 
@@ -78,21 +78,15 @@ pub fn share(args: ShareArgs) -> Result<ExitCode, String> {
             if let Some(bar) = &bar {
                 bar.set_message("encrypting");
             }
-            let s = share::send(
-                &home,
-                &relay,
-                &from,
-                &to,
-                &file,
-                SystemTime::now(),
-                &mut rng,
-                &mut |done, _| {
-                    if let Some(bar) = &bar {
-                        bar.set_position(done);
-                    }
-                },
-            )
-            .map_err(|e| format!("send {} to {to}: {e}", file.display()))?;
+            let s = Account::load(&home, &from, &relay, SystemTime::now, &mut rng)
+                .and_then(|mut account| {
+                    share::send(&mut account, &to, &file, &mut |done, _| {
+                        if let Some(bar) = &bar {
+                            bar.set_position(done);
+                        }
+                    })
+                })
+                .map_err(|e| format!("send {} to {to}: {e}", file.display()))?;
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
@@ -119,30 +113,25 @@ pub fn share(args: ShareArgs) -> Result<ExitCode, String> {
         }
         ShareCommand::Receive { name, out } => {
             let mut current: Option<ProgressBar> = None;
-            let report = share::receive(
-                &home,
-                &relay,
-                &name,
-                &out,
-                SystemTime::now(),
-                &mut rng,
-                &mut |file, done, total| {
-                    if current.is_none() {
-                        current = bar(total);
+            let report = Account::load(&home, &name, &relay, SystemTime::now, &mut rng)
+                .and_then(|mut account| {
+                    share::receive(&mut account, &out, &mut |file, done, total| {
+                        if current.is_none() {
+                            current = bar(total);
+                            if let Some(bar) = &current {
+                                bar.set_message(format!("decrypting {file}"));
+                            }
+                        }
                         if let Some(bar) = &current {
-                            bar.set_message(format!("decrypting {file}"));
+                            bar.set_position(done);
+                            if done >= total {
+                                bar.finish_and_clear();
+                                current = None;
+                            }
                         }
-                    }
-                    if let Some(bar) = &current {
-                        bar.set_position(done);
-                        if done >= total {
-                            bar.finish_and_clear();
-                            current = None;
-                        }
-                    }
-                },
-            )
-            .map_err(|e| format!("receive as {name}: {e}"))?;
+                    })
+                })
+                .map_err(|e| format!("receive as {name}: {e}"))?;
             for f in &report.files {
                 println!(
                     "Received {} ({} bytes) from {} in a {}.",

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::engine::demo_now;
-use crate::share::{self, DirRelay, ShareError, atomic};
+use crate::share::{self, Account, DirRelay, ShareError, atomic};
 
 #[derive(Debug, Error)]
 pub enum DemoError {
@@ -158,16 +158,8 @@ fn run_in(
     let homes = scratch.join("homes");
     share::init(&homes, &relay, "alice", 1, rng)?;
     share::init(&homes, &relay, "bob", 1, rng)?;
-    let sent = share::send(
-        &homes,
-        &relay,
-        "alice",
-        "bob",
-        original,
-        demo_now(),
-        rng,
-        &mut |_, _| {},
-    )?;
+    let mut alice = Account::load(&homes, "alice", &relay, demo_now, rng)?;
+    let sent = share::send(&mut alice, "bob", original, &mut |_, _| {})?;
 
     // What the server holds, before Bob collects it.
     let blob_path = relay.blob_path(&sent.blob_id);
@@ -187,15 +179,8 @@ fn run_in(
     })?;
 
     let inbox = scratch.join("bob-received");
-    let report = share::receive(
-        &homes,
-        &relay,
-        "bob",
-        &inbox,
-        demo_now(),
-        rng,
-        &mut |_, _, _| {},
-    )?;
+    let mut bob = Account::load(&homes, "bob", &relay, demo_now, rng)?;
+    let report = share::receive(&mut bob, &inbox, &mut |_, _, _| {})?;
     if let Some((_, e)) = report.failures.into_iter().next() {
         return Err(e.into());
     }

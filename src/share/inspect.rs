@@ -9,8 +9,10 @@ use libsignal_protocol::{PreKeySignalMessage, SignalMessage};
 use sha2::{Digest, Sha256};
 
 use super::envelope::{Envelope, Kind, MessageType};
+use super::error::ShareError;
+use super::proto::ProtoError;
+use super::relay::RelayError;
 use super::stream::{HEADER_SIZE, MAGIC, SEGMENT_SIZE, TAG_SIZE};
-use super::{ShareError, relay::RelayError};
 use crate::engine::ServerBundle;
 
 /// One line of the report: a label and what the server can read there.
@@ -101,7 +103,7 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
     }
     Err(ShareError::Malformed {
         what: "relay object",
-        source: super::ProtoError::Invalid("content (not a bundle, prekey, envelope or blob)"),
+        source: ProtoError::Invalid("content (not a bundle, prekey, envelope or blob)"),
     })
 }
 
