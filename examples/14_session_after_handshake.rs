@@ -8,7 +8,7 @@
 
 use clap::Parser;
 use pqxdh_lab::engine::demo_now;
-use pqxdh_lab::engine::protobuf::{self, Payload};
+use pqxdh_lab::protobuf::{self, FieldType, Payload};
 use pqxdh_lab::share::envelope::MessageType;
 use pqxdh_lab::share::pointer::AttachmentPointer;
 use pqxdh_lab::share::{self, Account, DirRelay};
@@ -98,23 +98,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = pointer.encode();
     // ANCHOR_END: pointer
     println!("\nAttachmentPointer, {} bytes:", bytes.len());
-    for field in protobuf::parse(&bytes)? {
-        let name = match field.number {
-            3 => "key",
-            4 => "size",
-            6 => "digest",
-            7 => "fileName",
-            15 => "cdnKey (blob id)",
-            17 => "chunkSize",
-            _ => "?",
-        };
-        let value = match field.payload {
-            Payload::Varint(v) => v.to_string(),
-            Payload::Bytes(b) if field.number == 7 || field.number == 15 => {
+    // Each field, named and typed by the pointer's own field table.
+    for field in protobuf::fields(&bytes) {
+        let field = field?;
+        let spec = AttachmentPointer::FIELDS
+            .iter()
+            .find(|spec| spec.number == field.number);
+        let value = match (field.payload, spec.map(|spec| spec.ty)) {
+            (Payload::Varint(v), _) => v.to_string(),
+            (Payload::Bytes(b), Some(FieldType::Text)) => {
                 format!("\"{}\"", String::from_utf8_lossy(b))
             }
-            Payload::Bytes(b) => hex::encode(b),
+            (Payload::Bytes(b), _) => hex::encode(b),
         };
+        let name = spec.map_or("?", |spec| spec.name);
         println!("  field {:2} {:17} {value}", field.number, name);
     }
     Ok(())

@@ -11,6 +11,7 @@ pub mod hexfmt;
 pub mod json;
 pub mod outcome;
 pub mod plain;
+pub mod protobuf;
 pub mod share;
 pub mod transcript;
 pub mod tui;

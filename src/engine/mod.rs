@@ -12,7 +12,6 @@ mod bundle;
 pub mod kdf;
 pub mod keys;
 mod libsignal_run;
-pub mod protobuf;
 mod scan;
 mod session_state;
 mod steps;
@@ -73,7 +72,7 @@ pub enum EngineError {
     #[error("the prekey bundle could not be read back: {0}")]
     Bundle(#[from] BundleError),
     #[error("the first message could not be dissected: {0}")]
-    Dissection(#[from] protobuf::ProtobufError),
+    Dissection(#[from] crate::protobuf::ProtobufError),
 }
 
 /// Collects steps and values in the order they happen.

@@ -9,10 +9,10 @@ use thiserror::Error;
 
 use super::home::HomeError;
 use super::names::BadName;
-use super::proto::ProtoError;
 use super::relay::RelayError;
 use super::stream::StreamError;
 use crate::engine::BundleError;
+use crate::protobuf::ProtobufError;
 
 #[derive(Debug, Error)]
 pub enum ShareError {
@@ -35,7 +35,7 @@ pub enum ShareError {
     #[error("the {what} is malformed: {source}")]
     Malformed {
         what: &'static str,
-        source: ProtoError,
+        source: ProtobufError,
     },
     #[error("this message is addressed to '{to}', not to '{me}'; it was left on the relay")]
     NotForMe { to: String, me: String },

@@ -10,10 +10,10 @@ use sha2::{Digest, Sha256};
 
 use super::envelope::{Envelope, Kind, MessageType};
 use super::error::ShareError;
-use super::proto::ProtoError;
 use super::relay::RelayError;
 use super::stream::{HEADER_SIZE, MAGIC, SEGMENT_SIZE, TAG_SIZE};
 use crate::engine::ServerBundle;
+use crate::protobuf::ProtobufError;
 
 /// One line of the report: a label and what the server can read there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +103,7 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
     }
     Err(ShareError::Malformed {
         what: "relay object",
-        source: ProtoError::Invalid("content (not a bundle, prekey, envelope or blob)"),
+        source: ProtobufError::Invalid("content (not a bundle, prekey, envelope or blob)"),
     })
 }
 
