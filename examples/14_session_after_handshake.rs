@@ -9,7 +9,6 @@
 use clap::Parser;
 use pqxdh_lab::engine::demo_now;
 use pqxdh_lab::protobuf::{self, FieldType, Payload};
-use pqxdh_lab::share::envelope::MessageType;
 use pqxdh_lab::share::pointer::AttachmentPointer;
 use pqxdh_lab::share::{self, Account, DirRelay};
 use rand::{Rng, SeedableRng};
@@ -20,13 +19,6 @@ struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
     #[arg(long, default_value_t = 7)]
     seed: u64,
-}
-
-fn kind(t: MessageType) -> &'static str {
-    match t {
-        MessageType::PreKey => "PreKeySignalMessage",
-        MessageType::Whisper => "SignalMessage",
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -69,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "send {n}: first contact {:5}  {:19} {:5} bytes  (file 33 bytes, blob {} bytes)",
             s.first_contact,
-            kind(s.message_type),
+            s.message_type.libsignal_name(),
             s.message_len,
             s.blob_len
         );

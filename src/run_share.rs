@@ -9,7 +9,6 @@ use std::time::SystemTime;
 use indicatif::{ProgressBar, ProgressStyle};
 use pqxdh_lab::cli_share::{DemoArgs, DemoCommand, ShareArgs, ShareCommand};
 use pqxdh_lab::demo;
-use pqxdh_lab::share::envelope::MessageType;
 use pqxdh_lab::share::{self, Account, DirRelay, inspect};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
@@ -33,13 +32,6 @@ fn bar(total: u64) -> Option<ProgressBar> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     Some(bar)
-}
-
-fn kind(t: MessageType) -> &'static str {
-    match t {
-        MessageType::PreKey => "PreKeySignalMessage",
-        MessageType::Whisper => "SignalMessage",
-    }
 }
 
 pub fn share(args: ShareArgs) -> Result<ExitCode, String> {
@@ -107,7 +99,7 @@ pub fn share(args: ShareArgs) -> Result<ExitCode, String> {
                 s.blob_id,
                 s.blob_len,
                 hex::encode(s.blob_sha256),
-                kind(s.message_type),
+                s.message_type.libsignal_name(),
                 s.message_len
             );
         }
@@ -138,7 +130,7 @@ pub fn share(args: ShareArgs) -> Result<ExitCode, String> {
                     f.path.display(),
                     f.size,
                     f.from,
-                    kind(f.message_type)
+                    f.message_type.libsignal_name()
                 );
             }
             if report.files.is_empty() && report.failures.is_empty() {

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use pqxdh_lab::engine::{BundleError, demo_now};
 use pqxdh_lab::share::envelope::{Envelope, MessageType};
 use pqxdh_lab::share::pointer::{AttachmentPointer, Body};
-use pqxdh_lab::share::receive::partial_files;
 use pqxdh_lab::share::stream::{HEADER_SIZE, SEGMENT_SIZE, TAG_SIZE};
 use pqxdh_lab::share::{
     self, Account, DirRelay, HomeError, Name, ReceiveReport, Relay, RelayError, SendSummary,
@@ -81,6 +80,18 @@ impl Lab {
 
 fn sha256(path: &Path) -> [u8; 32] {
     Sha256::digest(fs::read(path).unwrap()).into()
+}
+
+/// Temporary files (`*.partial`) left in `dir`: there must never be any
+/// once a receive has returned, whether it succeeded or not.
+fn partial_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "partial"))
+        .collect()
 }
 
 /// Every file in `dir` (none hidden, none partial).

@@ -20,6 +20,16 @@ pub enum MessageType {
     PreKey = 3,
 }
 
+impl MessageType {
+    /// The name of the libsignal type the message is (`CiphertextMessage`'s variants).
+    pub fn libsignal_name(self) -> &'static str {
+        match self {
+            Self::Whisper => "SignalMessage",
+            Self::PreKey => "PreKeySignalMessage",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
     pub from: String,

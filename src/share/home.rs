@@ -13,7 +13,7 @@ use libsignal_protocol::{IdentityKey, IdentityKeyPair};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::atomic;
+use super::atomic::{self, Access};
 use super::names::Name;
 use super::store::{Identities, KyberPreKeys, PreKeys, Sessions, SignedPreKeys, Stores};
 
@@ -237,8 +237,8 @@ impl Home {
             path: self.dir.clone(),
             source,
         };
-        atomic::create_dir(&self.dir, true).map_err(io)?;
-        atomic::write(&self.dir.join(STATE_FILE), text.as_bytes(), true).map_err(io)?;
+        atomic::create_dir(&self.dir, Access::Private).map_err(io)?;
+        atomic::write(&self.dir.join(STATE_FILE), text.as_bytes(), Access::Private).map_err(io)?;
         self.generation += 1;
         Ok(())
     }

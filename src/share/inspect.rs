@@ -6,7 +6,6 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use libsignal_protocol::{PreKeySignalMessage, SignalMessage};
-use sha2::{Digest, Sha256};
 
 use super::envelope::{Envelope, Kind, MessageType};
 use super::error::ShareError;
@@ -233,18 +232,4 @@ fn signal_message_lines(m: &SignalMessage, lines: &mut Vec<Line>) {
         ),
     ));
     lines.push(line("MAC", "8 bytes (HMAC-SHA256, truncated)"));
-}
-
-/// SHA-256 of a whole file, read in pieces.
-pub fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
-    let mut file = File::open(path)?;
-    let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hash.finalize().into());
-        }
-        hash.update(&buf[..n]);
-    }
 }

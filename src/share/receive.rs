@@ -6,10 +6,9 @@
 //! to Bob's state is kept only once the file is safely written. A message
 //! that fails changes nothing and stays on the relay.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::atomic::{self, AtomicFile};
+use super::atomic::{self, Access, AtomicFile};
 use super::envelope::MessageType;
 use super::error::ShareError;
 use super::pointer::{AttachmentPointer, Body};
@@ -49,8 +48,8 @@ pub fn receive(
         path: out_dir.to_path_buf(),
         source,
     };
-    atomic::create_dir(out_dir, false).map_err(output_err)?;
-    drop(AtomicFile::create_in(out_dir, true).map_err(output_err)?);
+    atomic::create_dir(out_dir, Access::Shared).map_err(output_err)?;
+    drop(AtomicFile::create_in(out_dir, Access::Private).map_err(output_err)?);
 
     let mut report = ReceiveReport::default();
     for id in account.inbox()? {
@@ -116,7 +115,7 @@ fn fetch_file(
         path: out_dir.to_path_buf(),
         source,
     };
-    let mut temp = AtomicFile::create_in(out_dir, true).map_err(output_err)?;
+    let mut temp = AtomicFile::create_in(out_dir, Access::Private).map_err(output_err)?;
     let name = safe_file_name(&pointer.file_name);
     let summary = atomic::with_early_flush(temp.file(), |out| {
         stream::open_stream(&pointer.key, blob, out, &mut |done| {
@@ -171,18 +170,6 @@ fn numbered(name: &str, n: u32) -> String {
         Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
         _ => format!("{name} ({n})"),
     }
-}
-
-/// Removes nothing but says whether `dir` holds only what it should: used by
-/// tests and the demo to prove no partial file was left behind.
-pub fn partial_files(dir: &Path) -> Vec<PathBuf> {
-    fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "partial"))
-        .collect()
 }
 
 /// Compares digests without stopping at the first difference, so the time
