@@ -21,7 +21,6 @@ pub mod kdf;
 pub mod keys;
 mod libsignal_run;
 mod options;
-pub mod protobuf;
 mod record;
 mod run;
 mod scan;
@@ -70,5 +69,5 @@ pub enum EngineError {
     #[error("the prekey bundle could not be read back: {0}")]
     Bundle(#[from] BundleError),
     #[error("the first message could not be dissected: {0}")]
-    Dissection(#[from] protobuf::ProtobufError),
+    Dissection(#[from] crate::protobuf::ProtobufError),
 }
