@@ -4,32 +4,12 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::action::Action;
 use super::holdings::{self, Held};
 use super::keymap::{self, Context};
 use super::stages;
 use crate::engine::{self, RunOptions};
 use crate::transcript::{Actor, Transcript, Value};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Next,
-    Previous,
-    First,
-    Last,
-    /// Index into `stages::STAGES`.
-    JumpToStage(usize),
-    OpenInspector,
-    SelectNext,
-    SelectPrevious,
-    ScrollDown,
-    ScrollUp,
-    ToggleOneTimePrekey,
-    NewSeed,
-    ToggleHex,
-    ToggleHelp,
-    CloseOverlay,
-    Quit,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::transcript::{Actor, HandshakeStep, WireKind};
-use crate::tui::app::{Action, App};
+use crate::tui::action::Action;
+use crate::tui::app::App;
 use crate::tui::holdings::{self, Held};
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};

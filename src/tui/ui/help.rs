@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::tui::app::Action;
+use crate::tui::action::Action;
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::transcript::{Actor, Field, Value, ValueKind};
-use crate::tui::app::{Action, App, Overlay};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Overlay};
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 

@@ -14,7 +14,8 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{Action, App, Overlay};
+use super::action::Action;
+use super::app::{App, Overlay};
 use super::keymap::{self, Context};
 use super::theme::Theme;
 
