@@ -10,6 +10,8 @@ pub enum Action {
     /// Index into `stages::STAGES`.
     JumpToStage(usize),
     OpenInspector,
+    /// On a small screen, which shows one party at a time: the next one.
+    NextParty,
     SelectNext,
     SelectPrevious,
     ScrollDown,

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod chapters;
 pub mod holdings;
 pub mod keymap;
 pub mod stages;

@@ -21,11 +21,23 @@ const NAME_WIDTH: usize = 12;
 /// would fill the column); the inspector shows all their bytes.
 const FULL_HEX_LIMIT: usize = 200;
 
+/// Hex shorter than this says nothing a learner can compare; narrower columns
+/// show names only (the inspector has every byte).
+const MIN_HEX_WIDTH: usize = 12;
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [alice, server, bob] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(area);
     party(frame, alice, app, Actor::Alice, theme);
     server_column(frame, server, app, theme);
     party(frame, bob, app, Actor::Bob, theme);
+}
+
+/// One party's column, full width (small screens).
+pub fn draw_one(frame: &mut Frame, area: Rect, app: &App, actor: Actor, theme: &Theme) {
+    match actor {
+        Actor::Alice | Actor::Bob => party(frame, area, app, actor, theme),
+        Actor::Server => server_column(frame, area, app, theme),
+    }
 }
 
 fn block(actor: Actor, subtitle: &str, theme: &Theme) -> Block<'static> {
@@ -111,6 +123,8 @@ fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<
         let mut line = head;
         let text = if full_hex {
             format!("{} B, see {}", v.bytes.len(), inspect_key())
+        } else if hex_width < MIN_HEX_WIDTH {
+            String::new()
         } else {
             short_hex(&v.bytes, hex_width)
         };
@@ -209,17 +223,22 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 continue;
             }
             let hex_width = inner_width.saturating_sub(NAME_WIDTH + 5);
+            let hex = if hex_width < MIN_HEX_WIDTH {
+                String::new()
+            } else {
+                short_hex(&v.bytes, hex_width)
+            };
             lines.push(Line::from(vec![
                 Span::raw("   "),
                 Span::styled(format!("{name:<NAME_WIDTH$}"), theme.text),
                 Span::raw(" "),
-                Span::styled(short_hex(&v.bytes, hex_width), theme.dim),
+                Span::styled(hex, theme.dim),
             ]));
         }
         // The bytes that are no transcript value, in a few words.
         let rest = match object.kind {
-            WireKind::Bundle => "   + ids, registration id",
-            WireKind::PrekeyMessage => "   + ids, encrypted text",
+            WireKind::Bundle => "  + ids, registration id",
+            WireKind::PrekeyMessage => "  + ids, encrypted text",
         };
         lines.push(Line::from(Span::styled(rest, theme.dim)));
         entries.push(lines);
