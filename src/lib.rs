@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod cli_share;
+pub mod conversation;
 pub mod demo;
 pub mod engine;
 pub mod hexfmt;

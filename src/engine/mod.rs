@@ -15,6 +15,7 @@ mod libsignal_run;
 pub mod protobuf;
 mod scan;
 mod session_state;
+mod sessions;
 mod steps;
 mod verify;
 pub mod wire;
@@ -22,6 +23,7 @@ pub mod wire;
 pub use bundle::{BundleError, ServerBundle, fetch_and_verify};
 pub use libsignal_run::{address, bob_store, demo_now};
 pub use scan::{KYBER_SK_SECRET_PARTS, WINDOW as SCAN_WINDOW, scan as scan_wire};
+pub use sessions::{HandshakeSessions, handshake_sessions};
 
 use libsignal_protocol::{
     KeyPair, PreKeySignalMessage, PrivateKey, PublicKey, SignalProtocolError,
