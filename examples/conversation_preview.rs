@@ -21,6 +21,14 @@ fn main() {
     let start = std::time::Instant::now();
     let c = conversation::run(options).unwrap();
     eprintln!("run: {:?}", start.elapsed());
+    if std::env::var("FORMAT").as_deref() == Ok("text") {
+        print!("{}", conversation::text::render_text(&c));
+        return;
+    }
+    if std::env::var("FORMAT").as_deref() == Ok("json") {
+        print!("{}", conversation::json::render_json(&c));
+        return;
+    }
     for check in &c.checks {
         println!(
             "{} {}: {}",

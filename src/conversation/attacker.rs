@@ -107,13 +107,18 @@ struct Candidate {
     learn: Learn,
 }
 
-/// Walks a chain from (key, index) to `counter`: (seed at counter, key after,
-/// the seeds passed on the way).
-fn walk(
-    mut key: [u8; 32],
-    mut index: u32,
-    counter: u32,
-) -> Option<([u8; 32], [u8; 32], Vec<(u32, [u8; 32])>)> {
+/// A chain followed forward to one message.
+struct Walk {
+    /// The message's seed.
+    seed: [u8; 32],
+    /// The chain key after it.
+    key: [u8; 32],
+    /// The seeds passed on the way: (counter, seed).
+    skipped: Vec<(u32, [u8; 32])>,
+}
+
+/// Walks a chain from (key, index) to `counter`.
+fn walk(mut key: [u8; 32], mut index: u32, counter: u32) -> Option<Walk> {
     if counter < index || counter - index > JUMP_BUDGET {
         return None;
     }
@@ -123,11 +128,11 @@ fn walk(
         key = kdf::next_chain_key(&key);
         index += 1;
     }
-    Some((
-        kdf::message_key_seed(&key),
-        kdf::next_chain_key(&key),
+    Some(Walk {
+        seed: kdf::message_key_seed(&key),
+        key: kdf::next_chain_key(&key),
         skipped,
-    ))
+    })
 }
 
 impl Knowledge {
@@ -193,15 +198,15 @@ impl Knowledge {
                 continue;
             }
             known = true;
-            if let Some((seed, key, skipped)) = walk(chain.key, chain.index, counter) {
+            if let Some(w) = walk(chain.key, chain.index, counter) {
                 out.push(Candidate {
-                    seed,
+                    seed: w.seed,
                     origin: chain.origin,
                     learn: Learn::Advance {
                         chain: i,
-                        key,
+                        key: w.key,
                         index: counter + 1,
-                        skipped,
+                        skipped: w.skipped,
                     },
                 });
             }
@@ -227,16 +232,16 @@ impl Knowledge {
             };
             for root in self.roots.iter().rev().take(ROOT_BUDGET) {
                 let (new_root, chain_key) = kdf::root_step(root, &dh);
-                if let Some((seed, key, skipped)) = walk(chain_key, 0, counter) {
+                if let Some(w) = walk(chain_key, 0, counter) {
                     let origin = SeedOrigin::DhStep { broken_key };
                     out.push(Candidate {
-                        seed,
+                        seed: w.seed,
                         origin,
                         learn: Learn::NewChain {
                             root: new_root,
-                            key,
+                            key: w.key,
                             index: counter + 1,
-                            skipped,
+                            skipped: w.skipped,
                             origin,
                         },
                     });

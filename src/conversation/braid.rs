@@ -39,12 +39,12 @@ fn negotiation(state: &[u8]) -> String {
             version,
             min_version,
         }) => format!(
-            "still negotiating (offers {}, accepts {})",
+            "version still negotiating (offers {}, would accept {})",
             version_name(version),
             version_name(min_version)
         ),
         Ok(spqr::CurrentVersion::NegotiationComplete(version)) => {
-            format!("negotiated: {}", version_name(version))
+            format!("version negotiated: {}", version_name(version))
         }
         Err(e) => format!("unreadable state ({e})"),
     }
@@ -52,7 +52,7 @@ fn negotiation(state: &[u8]) -> String {
 
 fn version_name(v: Version) -> &'static str {
     match v {
-        Version::V0 => "V0 (no SPQR)",
+        Version::V0 => "V0, no SPQR",
         Version::V1 => "V1",
     }
 }

@@ -108,7 +108,7 @@ fn reason(
         } else {
             "no SPQR key needed (unsalted)"
         };
-        return format!("read: {seed}; {salt}");
+        return format!("READ: {seed}; {salt}");
     }
     let has_seed = attempt.seeds_tried.contains(&m.message_key_seed);
     let has_salt = attempt.salts_tried.contains(&m.pq_key);
