@@ -14,7 +14,7 @@ pub const ROOT_BUDGET: usize = 2;
 /// How many of the newest X25519 keys it broke (quantum) it tries per new ratchet key.
 pub const BROKEN_KEY_BUDGET: usize = 4;
 /// How far it follows a chain forward for one message (libsignal's own limit,
-/// L:src/consts.rs MAX_FORWARD_JUMPS).
+/// L:src/consts.rs:8 MAX_FORWARD_JUMPS).
 pub const JUMP_BUDGET: u32 = 25_000;
 
 /// Where a message key seed the attacker used came from.

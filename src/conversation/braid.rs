@@ -5,8 +5,11 @@
 //!
 //! In each epoch one side makes an ML-KEM-768 key pair and sends the key in
 //! 32-byte chunks ("send_ek"); the other encapsulates to it and sends the
-//! ciphertext back in chunks ("send_ct"). When both halves are through, both
-//! hold the epoch's secret; then the roles swap for the next epoch.
+//! ciphertext back in chunks ("send_ct"). Fresh randomness enters twice: when
+//! the key pair is drawn (S:src/v1/chunked/states.rs:120-131) and when the
+//! encapsulating side draws the epoch's secret, which it holds from then on
+//! (:197-208). The other side has the secret once the whole ciphertext is in
+//! (:328-337); then the roles swap for the next epoch (:336, :452).
 
 use spqr::proto::pq_ratchet::v1_state::InnerState;
 use spqr::proto::pq_ratchet::{Version, pq_ratchet_state::Inner};

@@ -5,6 +5,7 @@
 //! The checks re-derive each message's keys from its recorded chain key (and
 //! SPQR key), so a wrong chain key anywhere fails them.
 
+use super::assemble::SpqrStartSeen;
 use super::kdf;
 use super::model::{Check, Conversation, MessageRecord};
 use super::spqr_chain::ChainStart;
@@ -218,16 +219,14 @@ pub fn verify(c: &Conversation) -> Vec<Check> {
 pub fn handshake(
     c: &Conversation,
     pqr_start: &ChainStart,
-    bob_chain_after_first: Option<(Vec<u8>, Vec<u8>, Vec<u8>)>,
+    bob_after_first: Option<&SpqrStartSeen>,
 ) -> Vec<Check> {
     let first = c.messages.first().map(|m| m.wire.as_slice()).unwrap_or(&[]);
-    let start_ok = bob_chain_after_first
-        .as_ref()
-        .is_some_and(|(root, send, recv)| {
-            root[..] == pqr_start.next_root
-                && send[..] == pqr_start.bob_to_alice
-                && recv[..] == pqr_start.alice_to_bob
-        });
+    let start_ok = bob_after_first.is_some_and(|seen| {
+        seen.next_root[..] == pqr_start.next_root
+            && seen.bob_to_alice[..] == pqr_start.bob_to_alice
+            && seen.alice_to_bob[..] == pqr_start.alice_to_bob
+    });
     vec![
         Check {
             name: "the handshake passed its truth check".to_string(),

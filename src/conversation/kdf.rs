@@ -21,12 +21,12 @@ fn hmac(key: &[u8], data: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The next chain key: HMAC-SHA256(CK, 0x02) (L:src/ratchet/keys.rs:142-168).
+/// The next chain key: HMAC-SHA256(CK, 0x02) (L:src/ratchet/keys.rs:142-176).
 pub fn next_chain_key(chain_key: &[u8]) -> [u8; 32] {
     hmac(chain_key, &[&[0x02]])
 }
 
-/// The message key seed: HMAC-SHA256(CK, 0x01) (L:src/ratchet/keys.rs:142-168).
+/// The message key seed: HMAC-SHA256(CK, 0x01) (L:src/ratchet/keys.rs:142-176).
 pub fn message_key_seed(chain_key: &[u8]) -> [u8; 32] {
     hmac(chain_key, &[&[0x01]])
 }
@@ -75,7 +75,7 @@ mod tests {
     use super::*;
 
     /// libsignal's own test vector for the symmetric chain
-    /// (L:src/ratchet/keys.rs, test_chain_key_derivation).
+    /// (L:src/ratchet/keys.rs:230, test_chain_key_derivation).
     #[test]
     fn libsignals_chain_key_vector() {
         let seed = hex::decode("8ab72d6f4cc5ac0d387eaf463378ddb28edd07385b1cb01250c715982e7ad48f")

@@ -14,7 +14,7 @@ use crate::engine::wire::{MAC_LEN, VERSION_BYTE};
 pub enum MessageKind {
     /// Carries the handshake (EK_A, CT, prekey ids) around a SignalMessage. Alice
     /// sends these until a reply from Bob acknowledges the session
-    /// (L:src/session_cipher.rs:67-119).
+    /// (L:src/session_cipher.rs:68-131).
     PreKeySignalMessage,
     SignalMessage,
 }

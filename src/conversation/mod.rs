@@ -9,6 +9,7 @@
 //! [`run`] returns a [`Conversation`]: plain data, rendered by [`text`] and
 //! [`json`]. Like the engine, nothing here prints.
 
+mod assemble;
 mod attacker;
 mod braid;
 pub mod checks;
@@ -142,68 +143,8 @@ pub fn run(options: ConversationOptions) -> Result<Conversation, ConversationErr
         spk_b_private: value("SPK_B.priv")?,
     };
     let recomputed = recompute::recompute(&start, &schedule, &evidence, &parsed)?;
-    let lookup = |name: &str| transcript.value(name).map(|v| v.bytes.clone());
-
-    let mut messages = Vec::with_capacity(parsed.len());
-    for (i, ((m, (sender, receipt)), (sent, delivered))) in parsed
-        .iter()
-        .zip(recomputed)
-        .zip(evidence.sent.iter().zip(&evidence.delivered))
-        .enumerate()
-    {
-        let index = i + 1;
-        let from = schedule.sender(index);
-        let fields = dissect::message(&sent.wire, m.kind, from, &lookup).map_err(|e| {
-            ConversationError::Message {
-                index,
-                source: e.into(),
-            }
-        })?;
-        let stored_seed = delivered
-            .before
-            .receiver_chain(&m.ratchet_key)
-            .and_then(|c| c.stored_seeds.iter().find(|(n, _)| *n == m.counter))
-            .map(|(_, seed)| seed.clone());
-        messages.push(MessageRecord {
-            index,
-            from,
-            kind: m.kind,
-            counter: m.counter,
-            previous_counter: m.previous_counter,
-            ratchet_key: m.ratchet_key.clone(),
-            dh_ratchet_step: sender.dh_ratchet_step,
-            root_key: sender.root_key,
-            chain_key: sender.chain_key,
-            message_key_seed: sender.message_key_seed,
-            cipher_key: sender.keys.cipher_key,
-            mac_key: sender.keys.mac_key,
-            iv: sender.keys.iv,
-            pq_key: sender.pq_key.clone().ok().flatten(),
-            pq_key_problem: sender.pq_key.err().map(|e| format!("{e:?}")),
-            expected_counter: sender.counter,
-            expected_previous_counter: sender.previous_counter,
-            spqr: braid::describe(&sent.sender_pq_after, &m.pq_ratchet),
-            wire: sent.wire.clone(),
-            fields,
-            signal_message: m.signal_message.clone(),
-            ciphertext: m.ciphertext.clone(),
-            plaintext: sent.plaintext.clone(),
-            held_back_until: schedule
-                .held_back
-                .filter(|h| h.message == index)
-                .map(|h| h.delivered_after),
-            receipt,
-            libsignal: LibsignalSaw {
-                sender_chain_key: sent.sender_chain_key.clone(),
-                sender_root_key: sent.sender_before.root_key.clone(),
-                receiver_chain_key: delivered.receiver_chain_key.clone(),
-                receiver_stored_seed: stored_seed,
-                receiver_root_key: delivered.after.root_key.clone(),
-                receiver_sending_chain_key: delivered.sender_chain_key.clone(),
-                decrypted: String::from_utf8_lossy(&delivered.decrypted).into_owned(),
-            },
-        });
-    }
+    let known = |name: &str| transcript.value(name).map(|v| v.bytes.clone());
+    let messages = assemble::records(&schedule, &parsed, recomputed, &evidence, &known)?;
 
     let mut conversation = Conversation {
         seed: options.seed,
@@ -221,36 +162,15 @@ pub fn run(options: ConversationOptions) -> Result<Conversation, ConversationErr
         ledger: Vec::new(),
     };
 
-    let bob_chain_start = spqr_chain::decode_state(&evidence.delivered[0].after.pq_ratchet_state)
-        .and_then(|s| s.chain)
-        .and_then(|chain| {
-            let link = chain.links.first()?;
-            Some((
-                chain.next_root.clone(),
-                link.send.as_ref()?.next.clone(),
-                link.recv.as_ref()?.next.clone(),
-            ))
-        });
     let mut all_checks = checks::handshake(
         &conversation,
         &spqr_chain::chain_start(value("pqr_key")?),
-        bob_chain_start,
+        assemble::spqr_start_seen(&evidence.delivered[0].after).as_ref(),
     );
     all_checks.extend(checks::verify(&conversation));
 
     if let (Some(compromise), Some(stolen)) = (options.compromise, &evidence.stolen) {
-        let mut key_book: Vec<(Vec<u8>, Vec<u8>)> =
-            vec![(value("SPK_B")?.to_vec(), value("SPK_B.priv")?.to_vec())];
-        let chains = evidence
-            .sent
-            .iter()
-            .map(|s| &s.sender_before.sender_chain)
-            .chain(evidence.delivered.iter().map(|d| &d.after.sender_chain));
-        for chain in chains {
-            if !key_book.iter().any(|(p, _)| *p == chain.ratchet_key) {
-                key_book.push((chain.ratchet_key.clone(), chain.ratchet_private.clone()));
-            }
-        }
+        let key_book = assemble::key_book(&evidence, value("SPK_B")?, value("SPK_B.priv")?);
         let result = ledger::ledger(&ledger::LedgerInput {
             seed: options.seed,
             compromise,

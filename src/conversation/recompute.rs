@@ -4,7 +4,7 @@
 //! libsignal drew (which no formula can predict). Its results are then checked
 //! against what libsignal's sessions report (`checks.rs`).
 //!
-//! libsignal's order of work (L:src/session_cipher.rs:692-728): a receiver who
+//! libsignal's order of work (L:src/session_cipher.rs:696-730): a receiver who
 //! sees a new ratchet key steps twice at once — a receiving chain from
 //! DH(its current key, the new key), then a fresh key pair of its own and a
 //! sending chain from DH(fresh key, the new key). Each step is HKDF(salt =
@@ -188,7 +188,7 @@ fn start(start: &Start, evidence: &Evidence) -> Result<(Side, Side), RecomputeEr
     let root_key = key32(start.root_key, "root_key")?;
     let chain_key = key32(start.chain_key, "chain_key")?;
     // Alice's session set-up already made her first sending chain
-    // (L:src/ratchet.rs:86-97): DH(her first ratchet key, SPK_B).
+    // (L:src/ratchet.rs:94-98): DH(her first ratchet key, SPK_B).
     let alice_first = &evidence.sent[0].sender_before.sender_chain;
     let alice_private = private_key(alice_first)?;
     let (alice_root, alice_chain) = kdf::root_step(&root_key, &dh(&alice_private, start.spk_b)?);
@@ -212,7 +212,7 @@ fn start(start: &Start, evidence: &Evidence) -> Result<(Side, Side), RecomputeEr
         stored: Vec::new(),
         previous_counter: 0,
     };
-    // Bob starts sending on SPK_B with chain_key (L:src/ratchet.rs:201-213);
+    // Bob starts sending on SPK_B with chain_key (L:src/ratchet.rs:210-218);
     // his first receipt replaces that chain before he ever uses it.
     let bob = Side {
         root_key,

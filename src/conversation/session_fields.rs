@@ -33,7 +33,7 @@ pub struct SessionFields {
     pub root_key: Vec<u8>,
     pub previous_counter: u32,
     pub sender_chain: ChainFields,
-    /// Newest first, as libsignal orders them (L:src/proto/storage.proto:53).
+    /// Newest first, as libsignal orders them (L:src/proto/storage.proto:55-56).
     pub receiver_chains: Vec<ChainFields>,
     pub pq_ratchet_state: Vec<u8>,
 }

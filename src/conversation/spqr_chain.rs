@@ -8,7 +8,7 @@
 //!   BE32(ctr + 1) ‖ "Signal PQ Ratchet V1 Chain Next") → 64 bytes = the new
 //!   `next` ‖ the message's key (S:src/chain.rs:218-235);
 //! - a later epoch starts from the secret the ML-KEM Braid agreed on ("Chain
-//!   Add Epoch", S:src/chain.rs:327-346). That secret is not exposed, so later
+//!   Add Epoch", S:src/chain.rs:327-343). That secret is not exposed, so later
 //!   epochs are recomputed from the chain state spqr stores.
 
 use hkdf::Hkdf;
@@ -67,20 +67,20 @@ pub fn chain_step(next: &[u8], ctr: u32) -> ([u8; 32], [u8; 32]) {
 }
 
 /// Why a sender's SPQR key could not be recomputed from its state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unrecomputable {
-    /// The stored state or the message does not decode.
+    #[error("the SPQR state or message does not decode")]
     Unreadable,
-    /// The state has no chain link for the message's key epoch.
+    #[error("the sender's SPQR chain has no epoch {0}")]
     NoLink(u64),
-    /// The message's index is not the chain's next one.
+    #[error("the SPQR message has index {found}, the chain's next is {expected}")]
     Index { expected: u32, found: u32 },
 }
 
 /// The SPQR key of the message `msg` that a sender made from the state
 /// `before` (its state just before sending), without calling spqr.
 ///
-/// As spqr's `send` does (S:src/lib.rs:249-313): no key while the chain is not
+/// As spqr's `send` does (S:src/lib.rs:249-309): no key while the chain is not
 /// set up yet — Alice has none until she receives Bob's first message, since
 /// libsignal 0.85 allows falling back to no SPQR (min_version V0,
 /// L:src/ratchet.rs:100-111) — and otherwise the next key of the send

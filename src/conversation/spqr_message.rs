@@ -81,7 +81,7 @@ fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-/// The 32 bytes of one erasure-coded chunk (S:src/v1/chunked/states/serialize.rs:172-184).
+/// The 32 bytes of one erasure-coded chunk (S:src/v1/chunked/states/serialize.rs:171-184).
 pub const CHUNK_DATA_LEN: usize = 32;
 
 /// Decodes an SPQR message; `None` for an empty field (no SPQR) or bytes that

@@ -78,7 +78,7 @@ fn header(out: &mut String, c: &Conversation) {
     ));
     out.push_str(&wrap(
         "How libsignal 0.85 makes each message's keys: seed = HMAC-SHA256(chain key, 0x01) and \
-         the next chain key = HMAC-SHA256(chain key, 0x02) (L:src/ratchet/keys.rs:142-168); \
+         the next chain key = HMAC-SHA256(chain key, 0x02) (L:src/ratchet/keys.rs:142-176); \
          cipher key ‖ MAC key ‖ IV = HKDF-SHA256(salt = the SPQR key, or none, IKM = seed, \
          info = \"WhisperMessageKeys\") (L:src/ratchet/keys.rs:90-112, \
          L:src/session_cipher.rs:37-44). A DH ratchet step: new root key ‖ chain key = \
