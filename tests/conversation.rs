@@ -206,7 +206,11 @@ fn every_byte_of_every_message_is_explained_once() {
         for m in &c.messages {
             let mut next = 0;
             for leaf in m.fields.iter().flat_map(|f| f.leaves()) {
-                assert_eq!(leaf.offset, next, "{pattern} message {}: {}", m.index, leaf.label);
+                assert_eq!(
+                    leaf.offset, next,
+                    "{pattern} message {}: {}",
+                    m.index, leaf.label
+                );
                 next += leaf.len;
             }
             assert_eq!(next, m.wire.len(), "{pattern} message {}", m.index);
@@ -229,7 +233,10 @@ fn spqr_works_through_its_epochs_in_the_messages() {
         SpqrPayload::Ct1,
         SpqrPayload::Ct2,
     ] {
-        assert!(payloads.contains(&payload), "no {payload:?} chunk in 200 messages");
+        assert!(
+            payloads.contains(&payload),
+            "no {payload:?} chunk in 200 messages"
+        );
     }
     // Keys come from newer epochs as the Braid completes them.
     let newest = c
@@ -240,7 +247,11 @@ fn spqr_works_through_its_epochs_in_the_messages() {
         .unwrap();
     assert!(newest >= 2, "only epoch {newest} in 200 messages");
     let first = &c.messages[0].spqr;
-    assert!(first.negotiation.contains("still negotiating"), "{}", first.negotiation);
+    assert!(
+        first.negotiation.contains("still negotiating"),
+        "{}",
+        first.negotiation
+    );
     assert!(c.messages[1].spqr.negotiation.contains("negotiated: V1"));
 }
 

@@ -5,6 +5,12 @@
 //! state as it was, then each later message when the victim sends or receives
 //! it. Whether it reads a message is decided by the attempt (`attacker.rs`);
 //! the real keys are used only afterwards, to say which part was missing.
+//!
+//! The attacker's work is budgeted (`attacker.rs`: its newest root keys, the
+//! newest keys it broke, how far it follows a chain). Two things are not
+//! tried and the reasons say so where they matter: breaking ML-KEM-768, which
+//! is what SPQR's healing rests on, and attacking the handshake itself for the
+//! messages before the theft (the harvest-now-decrypt-later lab does that).
 
 use libsignal_protocol::PrivateKey;
 
@@ -85,13 +91,9 @@ impl Attacker<'_> {
     }
 }
 
-fn quantum_note(quantum: bool) -> &'static str {
-    if quantum {
-        " (the quantum attacker is taken not to break ML-KEM-768: that cannot be tried here)"
-    } else {
-        ""
-    }
-}
+/// What an SPQR verdict rests on and a run cannot try.
+const ML_KEM_NOTE: &str = " (this rests on ML-KEM-768 holding against the attacker, quantum or \
+                           not: breaking it is not something a run can try)";
 
 /// Says why, comparing what was tried with the real keys.
 fn reason(
@@ -116,7 +118,7 @@ fn reason(
     let spqr_part = format!(
         "its SPQR key (epoch {spqr_epoch}) is not among the keys the attacker's copy of the \
          SPQR state gives: that epoch's secret came from ML-KEM randomness the copy does not hold{}",
-        quantum_note(quantum)
+        ML_KEM_NOTE
     );
     match (timing, has_seed, has_salt) {
         (_, true, true) => {
@@ -132,8 +134,8 @@ fn reason(
                 )
             } else {
                 format!(
-                    "{} received it before the theft and deleted its key: the stolen chains only \
-                     go forward",
+                    "{} received it before the theft, and its session no longer holds the key: \
+                     the stolen chains only go forward",
                     victim.name()
                 )
             };
@@ -154,7 +156,7 @@ fn reason(
                 format!(
                     "healed by SPQR earlier: since then no message verifies for the attacker, so \
                      it cannot confirm the Double Ratchet's new root keys{also}{}",
-                    quantum_note(quantum)
+                    ML_KEM_NOTE
                 )
             } else {
                 format!(

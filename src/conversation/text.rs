@@ -283,22 +283,50 @@ fn checks(out: &mut String, c: &Conversation) {
     }
 }
 
+/// "3, 5–9, 12": runs of consecutive numbers as ranges.
+fn ranges(numbers: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Option<(usize, usize)> = None;
+    let flush = |run: (usize, usize), out: &mut Vec<String>| {
+        out.push(if run.0 == run.1 {
+            run.0.to_string()
+        } else {
+            format!("{}–{}", run.0, run.1)
+        })
+    };
+    for &n in numbers {
+        run = match run {
+            Some((first, last)) if n == last + 1 => Some((first, n)),
+            Some(done) => {
+                flush(done, &mut out);
+                Some((n, n))
+            }
+            None => Some((n, n)),
+        };
+    }
+    if let Some(done) = run {
+        flush(done, &mut out);
+    }
+    out
+}
+
 fn ledger(out: &mut String, c: &Conversation) {
     let Some(t) = c.compromise else { return };
     let _ = writeln!(out);
-    let read: Vec<String> = c
+    let read_indices: Vec<usize> = c
         .ledger
         .iter()
         .filter(|e| e.attacker_reads)
-        .map(|e| e.index.to_string())
+        .map(|e| e.index)
         .collect();
+    let read = ranges(&read_indices);
     let _ = writeln!(
         out,
         "Ledger: {}'s session stolen after message {}{}: the attacker reads {} of {} messages.",
         t.who.name(),
         t.at,
         if c.quantum { ", quantum attacker" } else { "" },
-        read.len(),
+        read_indices.len(),
         c.ledger.len()
     );
     if !read.is_empty() {
@@ -323,4 +351,15 @@ pub fn render_text(c: &Conversation) -> String {
     checks(&mut out, c);
     ledger(&mut out, c);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges;
+
+    #[test]
+    fn consecutive_numbers_become_ranges() {
+        assert_eq!(ranges(&[3, 5, 6, 7, 9, 10]), ["3", "5–7", "9–10"]);
+        assert!(ranges(&[]).is_empty());
+    }
 }
