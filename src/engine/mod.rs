@@ -25,6 +25,7 @@ mod record;
 mod run;
 mod scan;
 mod session_state;
+mod sessions;
 mod steps;
 mod verify;
 pub mod wire;
@@ -36,6 +37,7 @@ pub use libsignal_run::{address, bob_store, demo_now};
 pub use options::{RunOptions, random_seed};
 pub use run::{dh, run};
 pub use scan::{KYBER_SK_SECRET_PARTS, Secret, WINDOW as SCAN_WINDOW, scan as scan_wire};
+pub use sessions::{HandshakeSessions, handshake_sessions};
 
 use libsignal_protocol::SignalProtocolError;
 use rand::SeedableRng;
