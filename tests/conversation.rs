@@ -75,7 +75,7 @@ fn message_1_is_the_transcripts_prekey_message() {
 #[test]
 fn the_same_seed_gives_the_same_bytes() {
     let render = |seed| {
-        conversation::json::render_json(
+        pqxdh_lab::views::conversation_json::render(
             &conversation::run(ConversationOptions {
                 seed,
                 messages: 9,
@@ -120,7 +120,7 @@ fn the_text_view_shows_a_failed_check_loudly() {
     let mut c = run(Pattern::PingPong, 4, None);
     c.messages[1].chain_key[0] ^= 0x80;
     c.checks = checks::verify(&c);
-    let text = conversation::text::render_text(&c);
+    let text = pqxdh_lab::views::conversation_plain::render(&c);
     assert!(text.contains("CHECKS FAILED"), "{text}");
     assert!(text.contains("FAIL every MAC verifies"));
 }
@@ -135,7 +135,8 @@ fn the_json_has_the_documented_keys() {
             who: Party::Bob,
         }),
     );
-    let json = conversation::json::to_json(&c);
+    let json: serde_json::Value =
+        serde_json::from_str(&pqxdh_lab::views::conversation_json::render(&c)).unwrap();
     let keys: Vec<&str> = json
         .as_object()
         .unwrap()
@@ -457,7 +458,7 @@ fn with_replies_it_heals_and_never_without() {
 #[test]
 fn who_is_robbed_moves_healing_by_a_message() {
     // libsignal makes the receiver's next sending key when it receives
-    // (L:src/session_cipher.rs:712-727): stealing the receiver's session right
+    // (libsignal src/session_cipher.rs:712-727): stealing the receiver's session right
     // after a message gives that key too, stealing the sender's does not.
     for at in [3, 4, 7, 10] {
         let heal = |who| {
@@ -549,6 +550,6 @@ fn the_ledger_says_why_in_words() {
     assert!(c.ledger[0].reason.contains("forward secrecy"));
     let healed = first_healed(&c).unwrap();
     assert!(c.ledger[healed - 1].reason.starts_with("healed"));
-    let text = conversation::text::render_text(&c);
+    let text = pqxdh_lab::views::conversation_plain::render(&c);
     assert!(text.contains("Ledger: Bob's session stolen after message 8"));
 }

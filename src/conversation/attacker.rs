@@ -5,16 +5,16 @@
 
 use libsignal_protocol::{PrivateKey, PublicKey};
 
-use super::kdf;
 use super::message::ParsedMessage;
 use super::session_fields::SessionFields;
+use crate::engine::kdf;
 
 /// How many of its newest root keys the attacker tries in a DH ratchet step.
 pub const ROOT_BUDGET: usize = 2;
 /// How many of the newest X25519 keys it broke (quantum) it tries per new ratchet key.
 pub const BROKEN_KEY_BUDGET: usize = 4;
 /// How far it follows a chain forward for one message (libsignal's own limit,
-/// L:src/consts.rs:8 MAX_FORWARD_JUMPS).
+/// libsignal src/consts.rs:8 MAX_FORWARD_JUMPS).
 pub const JUMP_BUDGET: u32 = 25_000;
 
 /// Where a message key seed the attacker used came from.
@@ -231,7 +231,7 @@ impl Knowledge {
                 continue;
             };
             for root in self.roots.iter().rev().take(ROOT_BUDGET) {
-                let (new_root, chain_key) = kdf::root_step(root, &dh);
+                let (new_root, chain_key) = kdf::ratchet_root_step(root, &dh);
                 if let Some(w) = walk(chain_key, 0, counter) {
                     let origin = SeedOrigin::DhStep { broken_key };
                     out.push(Candidate {

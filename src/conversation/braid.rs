@@ -1,12 +1,12 @@
 //! SPQR's state in words: version negotiation, the epoch, and where the ML-KEM
 //! Braid stands. Read with the spqr crate's public API (`current_version`) and
 //! its published protobuf types; the state names are spqr's own
-//! (S:src/proto/pq_ratchet.proto, S:src/v1/chunked/states.rs).
+//! (spqr src/proto/pq_ratchet.proto, spqr src/v1/chunked/states.rs).
 //!
 //! In each epoch one side makes an ML-KEM-768 key pair and sends the key in
 //! 32-byte chunks ("send_ek"); the other encapsulates to it and sends the
 //! ciphertext back in chunks ("send_ct"). Fresh randomness enters twice: when
-//! the key pair is drawn (S:src/v1/chunked/states.rs:120-131) and when the
+//! the key pair is drawn (spqr src/v1/chunked/states.rs:120-131) and when the
 //! encapsulating side draws the epoch's secret, which it holds from then on
 //! (:197-208). The other side has the secret once the whole ciphertext is in
 //! (:328-337); then the roles swap for the next epoch (:336, :452).

@@ -6,9 +6,9 @@
 //! SPQR key), so a wrong chain key anywhere fails them.
 
 use super::assemble::SpqrStartSeen;
-use super::kdf;
 use super::model::{Check, Conversation, MessageRecord};
 use super::spqr_chain::ChainStart;
+use crate::engine::kdf;
 
 fn hex8(bytes: &[u8]) -> String {
     crate::views::hexfmt::short_hex(bytes, 17)

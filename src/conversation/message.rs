@@ -1,7 +1,7 @@
 //! Reading a message as the server sees it: a PreKeySignalMessage (Alice's
 //! messages until Bob has replied) or a SignalMessage, down to the fields the
 //! keys are checked against. libsignal's `SignalMessage` has no getter for the
-//! previous counter, so the protobuf is read directly (L:src/proto/wire.proto).
+//! previous counter, so the protobuf is read directly (libsignal src/proto/wire.proto).
 
 use serde::Serialize;
 use thiserror::Error;
@@ -14,7 +14,7 @@ use crate::protobuf::{self, Payload, ProtobufError};
 pub enum MessageKind {
     /// Carries the handshake (EK_A, CT, prekey ids) around a SignalMessage. Alice
     /// sends these until a reply from Bob acknowledges the session
-    /// (L:src/session_cipher.rs:68-131).
+    /// (libsignal src/session_cipher.rs:68-131).
     PreKeySignalMessage,
     SignalMessage,
 }

@@ -14,8 +14,7 @@ mod attacker;
 mod braid;
 pub mod checks;
 mod dissect;
-pub mod json;
-mod kdf;
+
 mod ledger;
 mod message;
 mod model;
@@ -27,7 +26,6 @@ mod sessions;
 mod spqr_chain;
 mod spqr_copy;
 mod spqr_message;
-pub mod text;
 
 pub use braid::SpqrView;
 pub use ledger::ATTACKER_STREAM;

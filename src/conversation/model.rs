@@ -35,7 +35,7 @@ pub struct Receipt {
     /// The seed the receiver derived (must equal the sender's).
     pub message_key_seed: [u8; 32],
     /// The receiver saw a new ratchet key and stepped: receiving chain, then a
-    /// new sending chain with a fresh key of its own (L:src/session_cipher.rs:696-730).
+    /// new sending chain with a fresh key of its own (libsignal src/session_cipher.rs:696-730).
     pub dh_ratchet_step: bool,
     /// After a step: the receiver's new root key and new sending chain key.
     pub root_key: Option<[u8; 32]>,

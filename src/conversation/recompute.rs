@@ -4,7 +4,7 @@
 //! libsignal drew (which no formula can predict). Its results are then checked
 //! against what libsignal's sessions report (`checks.rs`).
 //!
-//! libsignal's order of work (L:src/session_cipher.rs:696-730): a receiver who
+//! libsignal's order of work (libsignal src/session_cipher.rs:696-730): a receiver who
 //! sees a new ratchet key steps twice at once — a receiving chain from
 //! DH(its current key, the new key), then a fresh key pair of its own and a
 //! sending chain from DH(fresh key, the new key). Each step is HKDF(salt =
@@ -13,7 +13,6 @@
 use libsignal_protocol::{PrivateKey, PublicKey};
 use thiserror::Error;
 
-use super::kdf::{self, MessageKeys};
 use super::message::ParsedMessage;
 use super::model::Receipt;
 use super::options::Party;
@@ -22,6 +21,7 @@ use super::session_fields::ChainFields;
 use super::sessions::Evidence;
 use super::spqr_chain::{self, Unrecomputable};
 use super::spqr_message;
+use crate::engine::kdf::{self, MessageKeys};
 
 #[derive(Debug, Error)]
 pub enum RecomputeError {
@@ -122,9 +122,9 @@ impl Side {
         let mut step = None;
         if !self.receiving.iter().any(|c| c.ratchet_key == ratchet_key) {
             let (root, receiving) =
-                kdf::root_step(&self.root_key, &dh(&self.sending.private, ratchet_key)?);
+                kdf::ratchet_root_step(&self.root_key, &dh(&self.sending.private, ratchet_key)?);
             let private = private_key(fresh)?;
-            let (root, sending) = kdf::root_step(&root, &dh(&private, ratchet_key)?);
+            let (root, sending) = kdf::ratchet_root_step(&root, &dh(&private, ratchet_key)?);
             // libsignal: the previous counter is the old sending chain's last index.
             self.previous_counter = self.sending.chain.index.saturating_sub(1);
             self.root_key = root;
@@ -188,10 +188,11 @@ fn start(start: &Start, evidence: &Evidence) -> Result<(Side, Side), RecomputeEr
     let root_key = key32(start.root_key, "root_key")?;
     let chain_key = key32(start.chain_key, "chain_key")?;
     // Alice's session set-up already made her first sending chain
-    // (L:src/ratchet.rs:94-98): DH(her first ratchet key, SPK_B).
+    // (libsignal src/ratchet.rs:94-98): DH(her first ratchet key, SPK_B).
     let alice_first = &evidence.sent[0].sender_before.sender_chain;
     let alice_private = private_key(alice_first)?;
-    let (alice_root, alice_chain) = kdf::root_step(&root_key, &dh(&alice_private, start.spk_b)?);
+    let (alice_root, alice_chain) =
+        kdf::ratchet_root_step(&root_key, &dh(&alice_private, start.spk_b)?);
     let alice = Side {
         root_key: alice_root,
         sending: Sending {
@@ -212,7 +213,7 @@ fn start(start: &Start, evidence: &Evidence) -> Result<(Side, Side), RecomputeEr
         stored: Vec::new(),
         previous_counter: 0,
     };
-    // Bob starts sending on SPK_B with chain_key (L:src/ratchet.rs:210-218);
+    // Bob starts sending on SPK_B with chain_key (libsignal src/ratchet.rs:210-218);
     // his first receipt replaces that chain before he ever uses it.
     let bob = Side {
         root_key,

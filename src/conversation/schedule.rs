@@ -51,7 +51,7 @@ fn sender(pattern: Pattern, message: usize) -> Party {
 /// How many later messages overtake the held-back one (at most; fewer when the
 /// conversation ends sooner). In strict alternation each of Alice's messages
 /// brings Bob a new receiving chain, and libsignal keeps only the 5 newest
-/// (L:src/consts.rs:10 MAX_RECEIVER_CHAINS): a message held back much longer
+/// (libsignal src/consts.rs:10 MAX_RECEIVER_CHAINS): a message held back much longer
 /// would find its chain, and the key stored in it, gone.
 pub const OVERTAKEN_BY: usize = 6;
 

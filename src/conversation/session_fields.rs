@@ -2,7 +2,7 @@
 //! key, the sending chain's private ratchet key, the receiving chains and the
 //! message keys stored for messages that have not arrived yet. Read from
 //! `SessionRecord::serialize()` with the field numbers of libsignal's
-//! `storage.proto` (L:src/proto/storage.proto):
+//! `storage.proto` (libsignal src/proto/storage.proto):
 //!
 //! RecordStructure { 1 current_session: SessionStructure }
 //! SessionStructure { 4 root_key, 5 previous_counter, 6 sender_chain: Chain,
@@ -33,7 +33,7 @@ pub struct SessionFields {
     pub root_key: Vec<u8>,
     pub previous_counter: u32,
     pub sender_chain: ChainFields,
-    /// Newest first, as libsignal orders them (L:src/proto/storage.proto:55-56).
+    /// Newest first, as libsignal orders them (libsignal src/proto/storage.proto:55-56).
     pub receiver_chains: Vec<ChainFields>,
     pub pq_ratchet_state: Vec<u8>,
 }

@@ -1,14 +1,14 @@
 //! SPQR's key chain, recomputed. Every message key libsignal salts with comes
-//! from a chain per epoch and direction (S:src/chain.rs):
+//! from a chain per epoch and direction (spqr src/chain.rs):
 //!
 //! - epoch 0 starts from PQXDH's `pqr_key`: HKDF-SHA256(salt = 0×32, IKM =
 //!   pqr_key, info = "Signal PQ Ratchet V1 Chain  Start") → 96 bytes = next
-//!   root ‖ Alice→Bob chain ‖ Bob→Alice chain (S:src/chain.rs:305-325);
+//!   root ‖ Alice→Bob chain ‖ Bob→Alice chain (spqr src/chain.rs:305-325);
 //! - each message: HKDF-SHA256(salt = 0×32, IKM = the chain's `next`, info =
 //!   BE32(ctr + 1) ‖ "Signal PQ Ratchet V1 Chain Next") → 64 bytes = the new
-//!   `next` ‖ the message's key (S:src/chain.rs:218-235);
+//!   `next` ‖ the message's key (spqr src/chain.rs:218-235);
 //! - a later epoch starts from the secret the ML-KEM Braid agreed on ("Chain
-//!   Add Epoch", S:src/chain.rs:327-343). That secret is not exposed, so later
+//!   Add Epoch", spqr src/chain.rs:327-343). That secret is not exposed, so later
 //!   epochs are recomputed from the chain state spqr stores.
 
 use hkdf::Hkdf;
@@ -80,10 +80,10 @@ pub enum Unrecomputable {
 /// The SPQR key of the message `msg` that a sender made from the state
 /// `before` (its state just before sending), without calling spqr.
 ///
-/// As spqr's `send` does (S:src/lib.rs:249-309): no key while the chain is not
+/// As spqr's `send` does (spqr src/lib.rs:249-309): no key while the chain is not
 /// set up yet — Alice has none until she receives Bob's first message, since
 /// libsignal 0.85 allows falling back to no SPQR (min_version V0,
-/// L:src/ratchet.rs:100-111) — and otherwise the next key of the send
+/// libsignal src/ratchet.rs:100-111) — and otherwise the next key of the send
 /// direction of epoch `msg.epoch - 1`.
 pub fn send_key(
     before: &[u8],

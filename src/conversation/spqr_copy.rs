@@ -62,7 +62,7 @@ impl SpqrCopy {
         }
     }
 
-    /// The message's key from the copy's chain alone (S:src/lib.rs:409-418).
+    /// The message's key from the copy's chain alone (spqr src/lib.rs:409-418).
     fn chain_only(&mut self, pq_message: &[u8], keep: bool) -> Option<[u8; 32]> {
         let header = spqr_message::decode(pq_message)?;
         let mut state = decode_state(&self.state)?;

@@ -1,5 +1,5 @@
 //! SPQR's message, riding in SignalMessage field 5 under the MAC. Its layout
-//! (S:src/v1/chunked/states/serialize.rs:186-221): version (1 byte, 1 = V1) ‖
+//! (spqr src/v1/chunked/states/serialize.rs:186-221): version (1 byte, 1 = V1) ‖
 //! epoch (varint) ‖ index (varint) ‖ type (1 byte) ‖ for some types a chunk:
 //! chunk index (varint) ‖ 32 bytes of erasure-coded data.
 
@@ -59,7 +59,7 @@ impl Payload {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpqrMessage {
     /// The epoch the Braid is working on; message keys come from epoch - 1
-    /// (S:src/lib.rs:409).
+    /// (spqr src/lib.rs:409).
     pub epoch: u64,
     /// The message's number in the sender's SPQR chain for that epoch.
     pub index: u32,
@@ -81,7 +81,7 @@ fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-/// The 32 bytes of one erasure-coded chunk (S:src/v1/chunked/states/serialize.rs:171-184).
+/// The 32 bytes of one erasure-coded chunk (spqr src/v1/chunked/states/serialize.rs:171-184).
 pub const CHUNK_DATA_LEN: usize = 32;
 
 /// Decodes an SPQR message; `None` for an empty field (no SPQR) or bytes that

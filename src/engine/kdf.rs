@@ -1,5 +1,8 @@
-//! Step 6: from the DH outputs and the Kyber shared secret to the session keys.
+//! Step 6: from the DH outputs and the Kyber shared secret to the session keys;
+//! then the Double Ratchet's steps that turn those keys into message keys.
 
+use aes::Aes256;
+use cbc::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -59,38 +62,46 @@ pub fn ratchet_root_step(root_key: &[u8], dh: &[u8]) -> ([u8; 32], [u8; 32]) {
     )
 }
 
-/// One step of a symmetric chain (libsignal's `ChainKey`, ratchet/keys.rs:142-168):
-/// the message key seed is HMAC-SHA256(CK, 0x01), the next chain key
-/// HMAC-SHA256(CK, 0x02).
-pub fn chain_step(chain_key: &[u8]) -> (MessageKeySeed, [u8; 32]) {
-    let hmac = |byte: u8| -> [u8; 32] {
-        let mut mac = Hmac::<Sha256>::new_from_slice(chain_key).expect("HMAC takes any key length");
-        mac.update(&[byte]);
-        mac.finalize().into_bytes().into()
-    };
-    (MessageKeySeed(hmac(0x01)), hmac(0x02))
+// The Double Ratchet's per-message formulas, as libsignal 0.85 computes
+// them: the first message's keys here, every later message's in the
+// conversation (`crate::conversation`).
+
+/// The MAC at the end of a SignalMessage is HMAC-SHA256 cut to 8 bytes
+/// (libsignal src/protocol.rs:74).
+pub const MAC_LEN: usize = 8;
+
+fn hmac(key: &[u8], data: &[&[u8]]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    for part in data {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
 }
 
-/// What one chain step gives for one message, before the message keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MessageKeySeed(pub [u8; 32]);
+/// The next chain key: HMAC-SHA256(CK, 0x02) (libsignal src/ratchet/keys.rs:142-176).
+pub fn next_chain_key(chain_key: &[u8]) -> [u8; 32] {
+    hmac(chain_key, &[&[0x02]])
+}
 
-/// The keys of one message (libsignal's `MessageKeys`, ratchet/keys.rs:89-112).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The message key seed: HMAC-SHA256(CK, 0x01) (libsignal src/ratchet/keys.rs:142-176).
+pub fn message_key_seed(chain_key: &[u8]) -> [u8; 32] {
+    hmac(chain_key, &[&[0x01]])
+}
+
+/// The three keys of one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MessageKeys {
-    /// AES-256-CBC key.
     pub cipher_key: [u8; 32],
-    /// HMAC-SHA256 key of the 8-byte MAC.
     pub mac_key: [u8; 32],
     pub iv: [u8; 16],
 }
 
-/// HKDF-SHA256(salt = the SPQR key, or none, IKM = seed, info =
-/// "WhisperMessageKeys") → 80 bytes = cipher key ‖ MAC key ‖ IV. Alice's
-/// messages before Bob's first reply have no SPQR key.
-pub fn message_keys(seed: &MessageKeySeed, pq_salt: Option<&[u8]>) -> MessageKeys {
+/// HKDF-SHA256(salt = the SPQR key or none, IKM = seed, info =
+/// "WhisperMessageKeys") → cipher key 32 ‖ MAC key 32 ‖ IV 16
+/// (libsignal src/ratchet/keys.rs:90-112; the salt: libsignal src/session_cipher.rs:37-44).
+pub fn message_keys(seed: &[u8], pq_key: Option<&[u8]>) -> MessageKeys {
     let mut okm = [0u8; 80];
-    Hkdf::<Sha256>::new(pq_salt, &seed.0)
+    Hkdf::<Sha256>::new(pq_key, seed)
         .expand(b"WhisperMessageKeys", &mut okm)
         .expect("80 bytes is a valid HKDF-SHA256 output length");
     MessageKeys {
@@ -100,21 +111,20 @@ pub fn message_keys(seed: &MessageKeySeed, pq_salt: Option<&[u8]>) -> MessageKey
     }
 }
 
-/// A SignalMessage's MAC (protocol.rs:178-196): the first 8 bytes of
-/// HMAC-SHA256(MAC key, IK_sender ‖ IK_receiver ‖ the message without its MAC).
-pub fn message_mac(
-    mac_key: &[u8],
-    sender_identity: &[u8],
-    receiver_identity: &[u8],
-    message: &[u8],
-) -> [u8; 8] {
-    let mut mac = Hmac::<Sha256>::new_from_slice(mac_key).expect("HMAC takes any key length");
-    mac.update(sender_identity);
-    mac.update(receiver_identity);
-    mac.update(message);
-    mac.finalize().into_bytes()[..8]
+/// HMAC-SHA256(MAC key, IK_sender ‖ IK_receiver ‖ message without its MAC),
+/// first 8 bytes (libsignal src/protocol.rs:178-196).
+pub fn mac(mac_key: &[u8], ik_sender: &[u8], ik_receiver: &[u8], message: &[u8]) -> [u8; MAC_LEN] {
+    hmac(mac_key, &[ik_sender, ik_receiver, message])[..MAC_LEN]
         .try_into()
         .expect("8 bytes")
+}
+
+/// AES-256-CBC with PKCS#7 padding; `None` when the padding is wrong, which is
+/// what a wrong key or IV almost always gives.
+pub fn decrypt(cipher_key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> Option<Vec<u8>> {
+    cbc::Decryptor::<Aes256>::new(cipher_key.into(), iv.into())
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .ok()
 }
 
 #[cfg(test)]
@@ -147,5 +157,48 @@ mod tests {
         assert_eq!(input.len(), 128);
         assert_eq!(&input[..32], &[0xFF; 32]);
         assert_eq!(&input[96..], &[9u8; 32]);
+    }
+
+    /// libsignal's own test vector for the symmetric chain
+    /// (libsignal src/ratchet/keys.rs:230, test_chain_key_derivation).
+    #[test]
+    fn libsignals_chain_key_vector() {
+        let seed = hex::decode("8ab72d6f4cc5ac0d387eaf463378ddb28edd07385b1cb01250c715982e7ad48f")
+            .unwrap();
+        let keys = message_keys(&message_key_seed(&seed), None);
+        assert_eq!(
+            hex::encode(keys.cipher_key),
+            "bf51e9d75e0e31031051f82a2491ffc084fa298b7793bd9db620056febf45217"
+        );
+        assert_eq!(
+            hex::encode(keys.mac_key),
+            "c6c77d6a73a354337a56435e34607dfe48e3ace14e77314dc6abc172e7a7030b"
+        );
+        assert_eq!(
+            hex::encode(next_chain_key(&seed)),
+            "28e8f8fee54b801eef7c5cfb2f17f32c7b334485bbb70fac6ec10342a246d15d"
+        );
+    }
+
+    #[test]
+    fn a_salt_changes_every_key() {
+        let seed = [7u8; 32];
+        let plain = message_keys(&seed, None);
+        let salted = message_keys(&seed, Some(&[1u8; 32]));
+        assert_ne!(plain.cipher_key, salted.cipher_key);
+        assert_ne!(plain.mac_key, salted.mac_key);
+        assert_ne!(plain.iv, salted.iv);
+    }
+
+    #[test]
+    fn a_wrong_key_does_not_decrypt() {
+        use cbc::cipher::BlockEncryptMut;
+        let (key, iv) = ([3u8; 32], [4u8; 16]);
+        let ct = cbc::Encryptor::<Aes256>::new(&key.into(), &iv.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(b"hello");
+        assert_eq!(decrypt(&key, &iv, &ct).as_deref(), Some(&b"hello"[..]));
+        let mut wrong = key;
+        wrong[0] ^= 1;
+        assert_ne!(decrypt(&wrong, &iv, &ct).as_deref(), Some(&b"hello"[..]));
     }
 }

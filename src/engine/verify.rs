@@ -6,7 +6,6 @@ use libsignal_protocol::{PrivateKey, PublicKey, SessionRecord};
 use super::kdf::{self, MessageKeys, SessionKeys};
 use super::libsignal_run::LibsignalRun;
 use super::session_state;
-use super::wire::MAC_LEN;
 use crate::transcript::{Check, CheckAgainst, Value};
 
 /// What the staged run computed, as the checks need it.
@@ -79,7 +78,7 @@ impl FirstRatchet {
     ) -> Result<Self, libsignal_protocol::SignalProtocolError> {
         let dh = private_key.calculate_agreement(spk_b)?;
         let (root_key, sending_chain) = kdf::ratchet_root_step(root_key, &dh);
-        let (seed, _) = kdf::chain_step(&sending_chain);
+        let seed = kdf::message_key_seed(&sending_chain);
         // Before Bob's first reply Alice's messages carry no SPQR key.
         let message_keys = kdf::message_keys(&seed, None);
         Ok(Self {
@@ -186,10 +185,10 @@ fn alice_session_checks(staged: &Staged, session: &SessionRecord) -> Vec<Check> 
 /// root_key (not from chain_key: the first message's keys come from Alice's
 /// first ratchet step).
 fn first_message_check(staged: &Staged, signal_message: &[u8], ik_a: &[u8], ik_b: &[u8]) -> Check {
-    let (body, mac) = signal_message.split_at(signal_message.len().saturating_sub(MAC_LEN));
+    let (body, mac) = signal_message.split_at(signal_message.len().saturating_sub(kdf::MAC_LEN));
     let expected = staged
         .first_ratchet()
-        .map(|first| kdf::message_mac(&first.message_keys.mac_key, ik_a, ik_b, body));
+        .map(|first| kdf::mac(&first.message_keys.mac_key, ik_a, ik_b, body));
     check(
         "the first message's MAC comes from root_key",
         "HMAC-SHA256(MAC key of the sending chain's first message, IK_A ‖ IK_B ‖ message)[..8]",
@@ -221,7 +220,7 @@ fn bob_session_checks(
         .ok()
         .map(|dh| {
             let (_, chain) = kdf::ratchet_root_step(&staged.keys.root_key, &dh);
-            kdf::chain_step(&chain).1.to_vec()
+            kdf::next_chain_key(&chain).to_vec()
         });
     checks.push(check(
         "root_key leads to Bob's receiving chain",

@@ -11,7 +11,7 @@ use crate::transcript::Field;
 /// libsignal's `CIPHERTEXT_MESSAGE_CURRENT_VERSION` (4), in both nibbles.
 pub const VERSION_BYTE: u8 = 0x44;
 /// The inner SignalMessage ends with the first 8 bytes of an HMAC-SHA256.
-pub const MAC_LEN: usize = 8;
+pub use super::kdf::MAC_LEN;
 
 /// PreKeySignalMessage (libsignal `src/proto/wire.proto`), field numbers as
 /// prost writes them.

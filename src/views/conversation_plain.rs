@@ -3,10 +3,9 @@
 
 use std::fmt::Write;
 
-use super::model::{Conversation, LedgerEntry, MessageRecord};
-use super::options::Party;
+use super::plain::wrap;
+use crate::conversation::{Conversation, LedgerEntry, MessageRecord, Party};
 use crate::transcript::Field;
-use crate::views::plain::wrap;
 
 /// Hex values follow a label of this width, so a 33-byte key fits 78 columns.
 const LABEL: usize = 10;
@@ -78,13 +77,13 @@ fn header(out: &mut String, c: &Conversation) {
     ));
     out.push_str(&wrap(
         "How libsignal 0.85 makes each message's keys: seed = HMAC-SHA256(chain key, 0x01) and \
-         the next chain key = HMAC-SHA256(chain key, 0x02) (L:src/ratchet/keys.rs:142-176); \
+         the next chain key = HMAC-SHA256(chain key, 0x02) (libsignal src/ratchet/keys.rs:142-176); \
          cipher key ‖ MAC key ‖ IV = HKDF-SHA256(salt = the SPQR key, or none, IKM = seed, \
-         info = \"WhisperMessageKeys\") (L:src/ratchet/keys.rs:90-112, \
-         L:src/session_cipher.rs:37-44). A DH ratchet step: new root key ‖ chain key = \
+         info = \"WhisperMessageKeys\") (libsignal src/ratchet/keys.rs:90-112, \
+         libsignal src/session_cipher.rs:37-44). A DH ratchet step: new root key ‖ chain key = \
          HKDF-SHA256(salt = root key, IKM = DH, info = \"WhisperRatchet\"). The tag: \
          HMAC-SHA256(MAC key, IK_sender ‖ IK_receiver ‖ message), first 8 bytes \
-         (L:src/protocol.rs:178-196).",
+         (libsignal src/protocol.rs:178-196).",
         "",
     ));
     if let Some(t) = c.compromise {
@@ -342,7 +341,7 @@ fn ledger(out: &mut String, c: &Conversation) {
 }
 
 /// Renders the whole conversation as text.
-pub fn render_text(c: &Conversation) -> String {
+pub fn render(c: &Conversation) -> String {
     let mut out = String::new();
     header(&mut out, c);
     for m in &c.messages {
