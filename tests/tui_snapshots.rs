@@ -355,3 +355,105 @@ fn a_failed_truth_check_is_shown_loudly() {
     assert!(plain.contains("FAILED (16 of 17 checks passed)"));
     assert!(plain.contains("FAIL chain_key is libsignal's chain key"));
 }
+
+/// The conversation after the handshake: `m` opens it, the events step by
+/// step, `k` brings an attacker (Alice's state, then Bob's, then nobody's),
+/// `t` the next traffic pattern, Esc goes back to the handshake.
+mod conversation_screen {
+    use super::*;
+    use pqxdh_lab::conversation::{Compromise, Party, Pattern};
+
+    fn open() -> App {
+        let mut app = app(false);
+        press(&mut app, KeyCode::Char('m'));
+        assert!(app.conversation.is_some(), "{:?}", app.status);
+        app
+    }
+
+    fn screen(app: &App) -> &pqxdh_lab::tui::conversation::ConversationScreen {
+        app.conversation.as_ref().unwrap()
+    }
+
+    #[test]
+    fn it_opens_steps_and_closes() {
+        let mut app = open();
+        insta::assert_snapshot!("conversation_120x36_first_event", render(&app, 120, 36));
+        // Message 3: Alice's second flight, received by Bob with a DH step.
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Right);
+        }
+        assert_eq!(screen(&app).message().index, 3);
+        insta::assert_snapshot!(
+            "conversation_120x36_message3_received",
+            render(&app, 120, 36)
+        );
+        insta::assert_snapshot!("conversation_80x24_message3_received", render(&app, 80, 24));
+        insta::assert_snapshot!("conversation_60x20_message3_received", render(&app, 60, 20));
+        press(&mut app, KeyCode::Char('i'));
+        insta::assert_snapshot!(
+            "conversation_details_message3_120x36",
+            render(&app, 120, 36)
+        );
+        press(&mut app, KeyCode::Esc);
+        assert!(app.conversation.is_some(), "Esc closes the details first");
+        press(&mut app, KeyCode::Esc);
+        assert!(
+            app.conversation.is_none(),
+            "then goes back to the handshake"
+        );
+        assert!(!app.quit);
+    }
+
+    #[test]
+    fn an_attacker_marks_the_ledger_and_patterns_change() {
+        let mut app = open();
+        for _ in 0..7 {
+            press(&mut app, KeyCode::Right);
+        }
+        assert_eq!(screen(&app).message().index, 4);
+        press(&mut app, KeyCode::Char('k'));
+        assert_eq!(
+            screen(&app).conversation.compromise,
+            Some(Compromise {
+                at: 4,
+                who: Party::Alice
+            })
+        );
+        // The ledger comes from the run, one entry per message.
+        assert_eq!(screen(&app).conversation.ledger.len(), 12);
+        press(&mut app, KeyCode::Right);
+        insta::assert_snapshot!(
+            "conversation_120x36_alice_robbed_message5",
+            render(&app, 120, 36)
+        );
+        press(&mut app, KeyCode::Char('k'));
+        assert_eq!(
+            screen(&app).conversation.compromise.unwrap().who,
+            Party::Bob
+        );
+        press(&mut app, KeyCode::Char('k'));
+        assert_eq!(screen(&app).conversation.compromise, None);
+        assert!(screen(&app).conversation.ledger.is_empty());
+
+        press(&mut app, KeyCode::Char('t'));
+        press(&mut app, KeyCode::Char('t'));
+        press(&mut app, KeyCode::Char('t'));
+        assert_eq!(screen(&app).conversation.pattern, Pattern::Late);
+        press(&mut app, KeyCode::End);
+        // The late message's key waited as a stored key until it arrived.
+        let late = screen(&app)
+            .conversation
+            .messages
+            .iter()
+            .find(|m| m.held_back_until.is_some())
+            .unwrap()
+            .index;
+        while screen(&app).message().index != late {
+            press(&mut app, KeyCode::Left);
+        }
+        insta::assert_snapshot!(
+            "conversation_120x36_late_message_arrives",
+            render(&app, 120, 36)
+        );
+    }
+}

@@ -6,8 +6,9 @@
 //! session mid-conversation, and the ledger records, by trying, which messages
 //! it can read.
 //!
-//! [`run`] returns a [`Conversation`]: plain data, rendered by [`text`] and
-//! [`json`]. Like the engine, nothing here prints.
+//! [`run`] returns a [`Conversation`]: plain data, rendered by the views
+//! (`crate::views::conversation_plain`, `conversation_json`, and the terminal
+//! UI). Like the engine, nothing here prints.
 
 mod assemble;
 mod attacker;
@@ -32,6 +33,7 @@ pub use ledger::ATTACKER_STREAM;
 pub use message::{MessageError, MessageKind};
 pub use model::{Check, Conversation, LedgerEntry, LibsignalSaw, MessageRecord, Receipt};
 pub use options::{Compromise, ConversationOptions, MAX_MESSAGES, Party, Pattern};
+pub use recompute::{ChainState, Moment, RatchetState};
 pub use schedule::{Event, HeldBack, Schedule};
 pub use spqr_message::{Payload as SpqrPayload, SpqrMessage};
 
@@ -142,7 +144,8 @@ pub fn run(options: ConversationOptions) -> Result<Conversation, ConversationErr
     };
     let recomputed = recompute::recompute(&start, &schedule, &evidence, &parsed)?;
     let known = |name: &str| transcript.value(name).map(|v| v.bytes.clone());
-    let messages = assemble::records(&schedule, &parsed, recomputed, &evidence, &known)?;
+    let moments = recomputed.moments;
+    let messages = assemble::records(&schedule, &parsed, recomputed.messages, &evidence, &known)?;
 
     let mut conversation = Conversation {
         seed: options.seed,
@@ -156,6 +159,7 @@ pub fn run(options: ConversationOptions) -> Result<Conversation, ConversationErr
         handshake_truth_check_passed: transcript.truth_check_passed(),
         schedule,
         messages,
+        moments,
         checks: Vec::new(),
         ledger: Vec::new(),
     };

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::braid::SpqrView;
 use super::message::MessageKind;
 use super::options::{Compromise, Party, Pattern};
+use super::recompute::Moment;
 use super::schedule::Schedule;
 use crate::transcript::Field;
 
@@ -126,6 +127,8 @@ pub struct Conversation {
     pub handshake_truth_check_passed: bool,
     pub schedule: Schedule,
     pub messages: Vec<MessageRecord>,
+    /// Both ratchets after each event of the schedule, in order.
+    pub moments: Vec<Moment>,
     pub checks: Vec<Check>,
     /// Empty when no attacker was asked for.
     pub ledger: Vec<LedgerEntry>,

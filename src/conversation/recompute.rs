@@ -23,6 +23,9 @@ use super::spqr_chain::{self, Unrecomputable};
 use super::spqr_message;
 use crate::engine::kdf::{self, MessageKeys};
 
+/// libsignal src/consts.rs:10.
+const MAX_RECEIVER_CHAINS: usize = 5;
+
 #[derive(Debug, Error)]
 pub enum RecomputeError {
     #[error("{0} is not a key libsignal can read")]
@@ -55,6 +58,44 @@ struct Chain {
     ratchet_key: Vec<u8>,
     key: [u8; 32],
     index: u32,
+}
+
+/// One party's ratchet at a moment of the conversation, for the views: what
+/// it holds, with no private key (the views show ratchet public keys only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatchetState {
+    pub root_key: [u8; 32],
+    pub sending: ChainState,
+    /// The chains it receives on, oldest first.
+    pub receiving: Vec<ChainState>,
+    /// Seeds of skipped messages, kept until they arrive: (ratchet key,
+    /// counter, seed). A forward-secrecy cost: they wait on the device.
+    pub stored: Vec<(Vec<u8>, u32, [u8; 32])>,
+}
+
+/// A symmetric chain: the ratchet key it belongs to, its current chain key,
+/// and the number of the next message on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainState {
+    pub ratchet_key: Vec<u8>,
+    pub chain_key: [u8; 32],
+    pub next: u32,
+}
+
+/// Both ratchets right after one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    pub event: Event,
+    pub alice: RatchetState,
+    pub bob: RatchetState,
+}
+
+fn chain_state(chain: &Chain) -> ChainState {
+    ChainState {
+        ratchet_key: chain.ratchet_key.clone(),
+        chain_key: chain.key,
+        next: chain.index,
+    }
 }
 
 struct Sending {
@@ -92,6 +133,15 @@ fn private_key(chain: &ChainFields) -> Result<PrivateKey, RecomputeError> {
 }
 
 impl Side {
+    fn state(&self) -> RatchetState {
+        RatchetState {
+            root_key: self.root_key,
+            sending: chain_state(&self.sending.chain),
+            receiving: self.receiving.iter().map(chain_state).collect(),
+            stored: self.stored.clone(),
+        }
+    }
+
     fn send(&mut self, pq_key: Result<Option<[u8; 32]>, Unrecomputable>) -> SenderSide {
         let chain = &mut self.sending.chain;
         let seed = kdf::message_key_seed(&chain.key);
@@ -142,6 +192,13 @@ impl Side {
                 key: receiving,
                 index: 0,
             });
+            // libsignal keeps the newest five receiving chains, with the
+            // skipped keys stored in them (libsignal src/consts.rs:10,
+            // src/state/session.rs:345-355).
+            if self.receiving.len() > MAX_RECEIVER_CHAINS {
+                let dropped = self.receiving.remove(0);
+                self.stored.retain(|(key, ..)| *key != dropped.ratchet_key);
+            }
             step = Some((root, sending));
         }
         let chain = self
@@ -234,14 +291,21 @@ fn start(start: &Start, evidence: &Evidence) -> Result<(Side, Side), RecomputeEr
     Ok((alice, bob))
 }
 
+/// Every message recomputed, and both ratchets after each event.
+pub struct Recomputed {
+    pub messages: Vec<(SenderSide, Receipt)>,
+    pub moments: Vec<Moment>,
+}
+
 /// Recomputes every message, in the order things happened.
 pub fn recompute(
     begin: &Start,
     schedule: &Schedule,
     evidence: &Evidence,
     parsed: &[ParsedMessage],
-) -> Result<Vec<(SenderSide, Receipt)>, RecomputeError> {
+) -> Result<Recomputed, RecomputeError> {
     let (mut alice, mut bob) = start(begin, evidence)?;
+    let mut moments = Vec::with_capacity(schedule.events.len());
     let n = parsed.len();
     let mut senders: Vec<Option<SenderSide>> = vec![None; n];
     let mut receipts: Vec<Option<Receipt>> = vec![None; n];
@@ -272,8 +336,13 @@ pub fn recompute(
                 )?);
             }
         }
+        moments.push(Moment {
+            event: *event,
+            alice: alice.state(),
+            bob: bob.state(),
+        });
     }
-    Ok(senders
+    let messages = senders
         .into_iter()
         .zip(receipts)
         .map(|(s, r)| {
@@ -282,5 +351,6 @@ pub fn recompute(
                 r.expect("every message delivered"),
             )
         })
-        .collect())
+        .collect();
+    Ok(Recomputed { messages, moments })
 }

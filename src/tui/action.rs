@@ -12,6 +12,14 @@ pub enum Action {
     OpenInspector,
     /// On a small screen, which shows one party at a time: the next one.
     NextParty,
+    /// The conversation after the handshake, and back.
+    OpenConversation,
+    CloseConversation,
+    /// In the conversation: steal Alice's, then Bob's session state after the
+    /// current message, then nobody's.
+    NextAttacker,
+    /// In the conversation: the next traffic pattern.
+    NextPattern,
     SelectNext,
     SelectPrevious,
     ScrollDown,

@@ -5,17 +5,28 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::Action;
+use super::conversation::{self as conversation_screen, ConversationScreen};
 use super::holdings::{self, Held};
 use super::keymap::{self, Context};
 use super::stages;
+use crate::conversation::ConversationOptions;
 use crate::engine::{self, RunOptions};
 use crate::transcript::{Actor, Transcript, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
-    Inspector { selected: usize, scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    Inspector {
+        selected: usize,
+        scroll: u16,
+    },
+    /// Every key and byte of the conversation's current message.
+    Details {
+        scroll: u16,
+    },
 }
 
 pub struct App {
@@ -32,6 +43,8 @@ pub struct App {
     pub quit: bool,
     /// A problem to show in the status line (e.g. a re-run that failed).
     pub status: Option<String>,
+    /// The conversation after the handshake, when it is on screen.
+    pub conversation: Option<ConversationScreen>,
     /// Where new random seeds come from (`r`); tests pass a fixed one.
     seed_source: fn() -> u64,
 }
@@ -47,6 +60,7 @@ impl App {
             explain_scroll: 0,
             quit: false,
             status: None,
+            conversation: None,
             seed_source: engine::random_seed,
         })
     }
@@ -66,9 +80,10 @@ impl App {
 
     pub fn context(&self) -> Context {
         match self.overlay {
+            Overlay::None if self.conversation.is_some() => Context::Conversation,
             Overlay::None => Context::Main,
             Overlay::Help { .. } => Context::Help,
-            Overlay::Inspector { .. } => Context::Inspector,
+            Overlay::Inspector { .. } | Overlay::Details { .. } => Context::Inspector,
         }
     }
 
@@ -123,10 +138,95 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        if self.conversation.is_some() && self.context() == Context::Conversation {
+            self.update_conversation(action);
+            return;
+        }
         let before = self.step;
         self.apply(action);
         if self.step != before {
             self.explain_scroll = 0;
+        }
+    }
+
+    /// Keys on the conversation screen (overlays on top of it are handled
+    /// like everywhere else).
+    fn update_conversation(&mut self, action: Action) {
+        let Some(screen) = self.conversation.as_mut() else {
+            return;
+        };
+        let last = screen.events().len().saturating_sub(1);
+        let rerun = match action {
+            Action::Next => {
+                screen.step(screen.event + 1);
+                Ok(())
+            }
+            Action::Previous => {
+                screen.step(screen.event.saturating_sub(1));
+                Ok(())
+            }
+            Action::First => {
+                screen.step(0);
+                Ok(())
+            }
+            Action::Last => {
+                screen.step(last);
+                Ok(())
+            }
+            Action::ScrollDown | Action::ScrollUp => {
+                let rows: i32 = if action == Action::ScrollDown { 3 } else { -3 };
+                screen.explain_scroll =
+                    (i32::from(screen.explain_scroll) + rows).clamp(0, 1_000) as u16;
+                Ok(())
+            }
+            Action::NextAttacker => screen.next_compromise(),
+            Action::NextPattern => screen.next_pattern(),
+            Action::OpenInspector => {
+                self.overlay = Overlay::Details { scroll: 0 };
+                Ok(())
+            }
+            Action::CloseConversation => {
+                self.conversation = None;
+                Ok(())
+            }
+            Action::ToggleHelp => {
+                self.overlay = Overlay::Help { scroll: 0 };
+                Ok(())
+            }
+            Action::Quit => {
+                self.quit = true;
+                Ok(())
+            }
+            // Handshake-only actions have no binding on this screen.
+            Action::JumpToStage(_)
+            | Action::NextParty
+            | Action::OpenConversation
+            | Action::SelectNext
+            | Action::SelectPrevious
+            | Action::ToggleOneTimePrekey
+            | Action::NewSeed
+            | Action::ToggleHex
+            | Action::CloseOverlay => Ok(()),
+        };
+        self.status = rerun
+            .err()
+            .map(|e| format!("the conversation could not run again: {e}"));
+    }
+
+    /// Opens the conversation that follows this run's handshake.
+    fn open_conversation(&mut self) {
+        let options = ConversationOptions {
+            seed: self.transcript.seed,
+            one_time_prekey: self.transcript.one_time_prekey,
+            messages: conversation_screen::MESSAGES,
+            ..ConversationOptions::default()
+        };
+        match ConversationScreen::open(options) {
+            Ok(screen) => {
+                self.conversation = Some(screen);
+                self.status = None;
+            }
+            Err(e) => self.status = Some(format!("the conversation could not run: {e}")),
         }
     }
 
@@ -183,6 +283,9 @@ impl App {
                     Overlay::Help { scroll } => Overlay::Help {
                         scroll: apply(scroll),
                     },
+                    Overlay::Details { scroll } => Overlay::Details {
+                        scroll: apply(scroll),
+                    },
                     Overlay::None => {
                         // The explanation pane scrolls by a few rows at a time.
                         let rows: i32 = if action == Action::ScrollDown { 3 } else { -3 };
@@ -206,6 +309,9 @@ impl App {
                 };
                 self.rerun(options);
             }
+            Action::OpenConversation => self.open_conversation(),
+            // Conversation-only actions have no binding on the handshake screen.
+            Action::CloseConversation | Action::NextAttacker | Action::NextPattern => {}
             Action::NextParty => {
                 self.focus = Some(match self.shown_party() {
                     Actor::Alice => Actor::Server,

@@ -14,6 +14,8 @@ pub enum Context {
     Inspector,
     /// The help overlay.
     Help,
+    /// The conversation after the handshake.
+    Conversation,
 }
 
 /// Which keys trigger a binding.
@@ -41,7 +43,9 @@ use Context::*;
 use KeyCode::*;
 
 const MAIN: &[Context] = &[Main];
-const ANY: &[Context] = &[Main, Inspector, Help];
+const CONVERSATION: &[Context] = &[Conversation];
+const SCREENS: &[Context] = &[Main, Conversation];
+const ANY: &[Context] = &[Main, Inspector, Help, Conversation];
 const OVERLAYS: &[Context] = &[Inspector, Help];
 
 pub const BINDINGS: &[Binding] = &[
@@ -63,14 +67,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: Keys::Codes(&[Home, Char('g')]),
         help: "first step",
         hint: None,
-        contexts: MAIN,
+        contexts: SCREENS,
         action: Action::First,
     },
     Binding {
         keys: Keys::Codes(&[End, Char('G')]),
         help: "last step",
         hint: None,
-        contexts: MAIN,
+        contexts: SCREENS,
         action: Action::Last,
     },
     Binding {
@@ -94,6 +98,63 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
         contexts: MAIN,
         action: Action::NextParty,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('m')]),
+        help: "messages after the handshake: Double Ratchet, SPQR",
+        hint: Some("messages"),
+        contexts: MAIN,
+        action: Action::OpenConversation,
+    },
+    Binding {
+        keys: Keys::Codes(&[Right, Char('l'), Char('n'), Char(' ')]),
+        help: "next event: a message sent, or received",
+        hint: Some("step"),
+        contexts: CONVERSATION,
+        action: Action::Next,
+    },
+    Binding {
+        keys: Keys::Codes(&[Left, Char('h'), Char('p'), Backspace]),
+        help: "previous event",
+        hint: None,
+        contexts: CONVERSATION,
+        action: Action::Previous,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('i'), Enter]),
+        help: "every key and every byte of this message",
+        hint: Some("details"),
+        contexts: CONVERSATION,
+        action: Action::OpenInspector,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('k')]),
+        help: "an attacker steals Alice's, then Bob's session state after this message, \
+               then nobody's: the ledger marks what it can read",
+        hint: Some("steal"),
+        contexts: CONVERSATION,
+        action: Action::NextAttacker,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('t')]),
+        help: "next traffic pattern: ping-pong, alice-only, bursts, late",
+        hint: Some("pattern"),
+        contexts: CONVERSATION,
+        action: Action::NextPattern,
+    },
+    Binding {
+        keys: Keys::Codes(&[Esc, Char('m')]),
+        help: "back to the handshake",
+        hint: Some("back"),
+        contexts: CONVERSATION,
+        action: Action::CloseConversation,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('q')]),
+        help: "quit",
+        hint: Some("quit"),
+        contexts: CONVERSATION,
+        action: Action::Quit,
     },
     Binding {
         keys: Keys::Codes(&[Up, Char('k')]),
@@ -127,14 +188,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: Keys::Codes(&[PageDown]),
         help: "scroll the explanation, where it does not fit",
         hint: None,
-        contexts: MAIN,
+        contexts: SCREENS,
         action: Action::ScrollDown,
     },
     Binding {
         keys: Keys::Codes(&[PageUp]),
         help: "scroll the explanation up",
         hint: None,
-        contexts: MAIN,
+        contexts: SCREENS,
         action: Action::ScrollUp,
     },
     Binding {
@@ -147,7 +208,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: Keys::Codes(&[Char('r')]),
         help: "new random seed",
-        hint: Some("new seed"),
+        // Left out of the footer, which a narrow screen fills (help lists it).
+        hint: None,
         contexts: MAIN,
         action: Action::NewSeed,
     },
@@ -162,7 +224,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: Keys::Codes(&[Char('?'), F(1)]),
         help: "help (this screen)",
         hint: Some("help"),
-        contexts: &[Main, Help],
+        contexts: &[Main, Help, Conversation],
         action: Action::ToggleHelp,
     },
     Binding {
@@ -280,6 +342,7 @@ pub fn markdown_reference() -> String {
                 Main => "main screen",
                 Inspector => "inspector",
                 Help => "help",
+                Conversation => "conversation",
             })
             .collect();
         out.push_str(&format!(
@@ -302,7 +365,7 @@ mod tests {
 
     #[test]
     fn each_key_means_one_thing_per_context() {
-        for context in [Main, Inspector, Help] {
+        for context in [Main, Inspector, Help, Conversation] {
             let mut seen: Vec<KeyCode> = Vec::new();
             for b in bindings_for(context) {
                 if let Keys::Codes(codes) = b.keys {
@@ -347,7 +410,7 @@ mod tests {
             Some(Action::JumpToStage(9))
         );
         let ctrl_c = KeyEvent::new(Char('c'), KeyModifiers::CONTROL);
-        for context in [Main, Inspector, Help] {
+        for context in [Main, Inspector, Help, Conversation] {
             assert_eq!(action_for(ctrl_c, context), Some(Action::Quit));
         }
         assert_eq!(

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod chapters;
+pub mod conversation;
 pub mod holdings;
 pub mod keymap;
 pub mod stages;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::conversation_words as words;
 use super::plain::wrap;
 use crate::conversation::{Conversation, LedgerEntry, MessageRecord, Party};
 use crate::transcript::Field;
@@ -121,55 +122,8 @@ fn header(out: &mut String, c: &Conversation) {
 }
 
 fn spqr_lines(out: &mut String, m: &MessageRecord) {
-    match m.pq_key {
-        Some(key) => kv(out, "SPQR key", &hex::encode(key)),
-        None => {
-            let why = if m.spqr.chain_epoch.is_none() {
-                "none: unsalted (the sender's SPQR chain is not set up yet)"
-            } else {
-                "none: unsalted"
-            };
-            kv(out, "SPQR key", why)
-        }
-    }
-    let s = &m.spqr;
-    let carries = match (s.message, s.message_len) {
-        (_, 0) => "no SPQR message".to_string(),
-        (Some(msg), len) => match msg.chunk {
-            Some((number, size)) => format!(
-                "{len}-byte SPQR message (epoch {}, index {}) with {}: chunk {number}, {size} B",
-                msg.epoch,
-                msg.index,
-                msg.payload.words()
-            ),
-            None => format!(
-                "{len}-byte SPQR message (epoch {}, index {}), {}",
-                msg.epoch,
-                msg.index,
-                msg.payload.words()
-            ),
-        },
-        (None, len) => format!("{len}-byte SPQR field that does not decode"),
-    };
-    let epoch = s
-        .braid_epoch
-        .map_or(String::new(), |e| format!("Braid epoch {e}, "));
-    let chain = s
-        .chain_epoch
-        .map_or("its SPQR key chain is not set up yet".to_string(), |e| {
-            format!("its SPQR key chain reaches epoch {e}")
-        });
-    out.push_str(&wrap(
-        &format!(
-            "SPQR, {}'s state after sending: {}; {epoch}{} ({}); {chain}. The message carries \
-             a {carries}.",
-            m.from.name(),
-            s.negotiation,
-            s.braid_state,
-            s.braid_words,
-        ),
-        "  ",
-    ));
+    kv(out, "SPQR key", &words::spqr_key(m));
+    out.push_str(&wrap(&words::spqr_state(m), "  "));
 }
 
 fn message(out: &mut String, c: &Conversation, m: &MessageRecord, ledger: Option<&LedgerEntry>) {
@@ -192,33 +146,12 @@ fn message(out: &mut String, c: &Conversation, m: &MessageRecord, ledger: Option
         m.previous_counter
     );
     out.push_str(&wrap(&format!("\"{}\"", m.plaintext), "  "));
-    if let Some(after) = m.held_back_until {
-        out.push_str(&wrap(
-            &format!(
-                "Held back by the server and delivered after message {after}: until then {}'s \
-                 session keeps this message's key.",
-                to.name()
-            ),
-            "  ",
-        ));
+    if let Some(sentence) = words::held_back(m) {
+        out.push_str(&wrap(&sentence, "  "));
     }
     kv(out, "ratchet", &hex::encode(&m.ratchet_key));
-    if m.dh_ratchet_step {
-        let made = if m.index == 1 {
-            "in Alice's session set-up, from the handshake's root key and DH(her ratchet key, \
-             SPK_B)"
-                .to_string()
-        } else {
-            format!(
-                "when {} received {}'s newest ratchet key",
-                m.from.name(),
-                to.name()
-            )
-        };
-        out.push_str(&wrap(
-            &format!("The first message of a new sending chain: a DH ratchet step, {made}."),
-            "  ",
-        ));
+    if let Some(sentence) = words::dh_step(m) {
+        out.push_str(&wrap(&sentence, "  "));
         if let Some(root) = m.root_key {
             kv(out, "root key", &hex::encode(root));
         }
@@ -229,26 +162,8 @@ fn message(out: &mut String, c: &Conversation, m: &MessageRecord, ledger: Option
     kv(out, "MAC key", &hex::encode(m.mac_key));
     kv(out, "IV", &hex::encode(m.iv));
     spqr_lines(out, m);
-    if m.receipt.dh_ratchet_step {
-        out.push_str(&wrap(
-            &format!(
-                "{} saw a new ratchet key: a receiving chain from it, then a fresh ratchet key of \
-                 {}'s own and a new sending chain (root key {}).",
-                to.name(),
-                to.name(),
-                m.receipt.root_key.map_or(String::new(), hex::encode)
-            ),
-            "  ",
-        ));
-    }
-    if m.receipt.used_stored_seed {
-        out.push_str(&wrap(
-            &format!(
-                "{} decrypted it with the seed it had stored for it, then deleted that.",
-                to.name()
-            ),
-            "  ",
-        ));
+    for sentence in words::receipt(m) {
+        out.push_str(&wrap(&sentence, "  "));
     }
     let _ = writeln!(out, "  What each byte of the message is:");
     leaves(out, &m.fields);

@@ -8,6 +8,7 @@
 
 pub mod conversation_json;
 pub mod conversation_plain;
+pub mod conversation_words;
 pub mod hexfmt;
 pub mod json;
 pub mod outcome;

@@ -38,29 +38,9 @@ fn body_rows(app: &App, pane_width: u16) -> u16 {
     let width = usize::from(pane_width.saturating_sub(2)).max(1);
     let rows: usize = body(app, &Theme::mono())
         .iter()
-        .map(|line| wrapped_rows(&line.to_string(), width))
+        .map(|line| super::wrapped_rows(&line.to_string(), width))
         .sum();
     u16::try_from(rows).unwrap_or(u16::MAX)
-}
-
-/// Rows a paragraph takes when wrapped at word boundaries, as the pane wraps.
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let mut rows = 1;
-    let mut used = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if used > 0 && used + 1 + len <= width {
-            used += 1 + len;
-            continue;
-        }
-        if used > 0 {
-            rows += 1;
-        }
-        // The word starts a row; a word wider than the row takes more.
-        rows += (len.max(1) - 1) / width;
-        used = (len.max(1) - 1) % width + 1;
-    }
-    rows
 }
 
 /// Where to read on, as long as fits: spec, chapter title and page, example.
@@ -148,18 +128,4 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             Line::from(Span::styled(format!("{mark} {}", o.text), style))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrapped_rows;
-
-    #[test]
-    fn rows_follow_word_wrapping() {
-        assert_eq!(wrapped_rows("", 10), 1);
-        assert_eq!(wrapped_rows("one two", 10), 1);
-        assert_eq!(wrapped_rows("one two three", 10), 2);
-        // A word longer than the width takes as many rows as it needs.
-        assert_eq!(wrapped_rows("abcdefghijklmnopqrstuvwxy", 10), 3);
-    }
 }

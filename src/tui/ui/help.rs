@@ -32,6 +32,10 @@ pub fn draw(frame: &mut Frame, screen: Rect, scroll: u16, theme: &Theme) {
     for (context, heading) in [
         (Context::Main, "Keys"),
         (Context::Inspector, "In the inspector"),
+        (
+            Context::Conversation,
+            "In the conversation after the handshake",
+        ),
     ] {
         lines.push(Line::from(Span::styled(heading, theme.title)));
         for b in keymap::bindings_for(context) {

@@ -2,6 +2,7 @@
 //! app model; nothing computes cryptography or touches the terminal.
 
 mod columns;
+mod conversation;
 mod explain;
 mod footer;
 mod header;
@@ -64,6 +65,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         too_small(frame, area, theme);
         return;
     };
+    if let Some(screen) = &app.conversation {
+        conversation::draw(frame, app, screen, layout, theme);
+        match app.overlay {
+            Overlay::Help { scroll } => help::draw(frame, area, scroll, theme),
+            Overlay::Details { scroll } => {
+                conversation::draw_details(frame, area, screen, scroll, theme)
+            }
+            Overlay::None | Overlay::Inspector { .. } => {}
+        }
+        return;
+    }
     // The body keeps what it needs (the timeline list, or a few rows of
     // values); the explanation gets the rest, up to what its text needs.
     let inner = area.height.saturating_sub(2);
@@ -111,6 +123,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(frame, area, scroll, theme),
         Overlay::Inspector { .. } => inspector::draw(frame, area, app, theme),
+        // Only the conversation screen opens these.
+        Overlay::Details { .. } => {}
     }
 }
 
@@ -139,4 +153,38 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             .wrap(Wrap { trim: true }),
         inner,
     );
+}
+
+/// Rows a paragraph takes when wrapped at word boundaries, as the pane wraps.
+pub(crate) fn wrapped_rows(text: &str, width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if used > 0 && used + 1 + len <= width {
+            used += 1 + len;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        // The word starts a row; a word wider than the row takes more.
+        rows += (len.max(1) - 1) / width;
+        used = (len.max(1) - 1) % width + 1;
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_rows;
+
+    #[test]
+    fn rows_follow_word_wrapping() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("one two", 10), 1);
+        assert_eq!(wrapped_rows("one two three", 10), 2);
+        // A word longer than the width takes as many rows as it needs.
+        assert_eq!(wrapped_rows("abcdefghijklmnopqrstuvwxy", 10), 3);
+    }
 }
