@@ -160,7 +160,12 @@ impl Lab {
         Account::load(&self.homes, name, &self.relay, demo_now, &mut self.rng)
     }
 
-    fn send(&mut self, from: &str, to: &str, file: &Path) -> Result<share::SendSummary, ShareError> {
+    fn send(
+        &mut self,
+        from: &str,
+        to: &str,
+        file: &Path,
+    ) -> Result<share::SendSummary, ShareError> {
         share::send(&mut self.account(from)?, to, file, &mut |_, _| {})
     }
 
@@ -222,10 +227,15 @@ fn a_fifo_in_the_inbox_is_refused_without_hanging() {
     let file = lab.file("a.txt", 100);
     lab.send("alice", "bob", &file).unwrap();
     // Sorted first, so it is read before the genuine message.
-    let fifo = lab.dir().message_path("bob", "00000000000000000001-00000000");
+    let fifo = lab
+        .dir()
+        .message_path("bob", "00000000000000000001-00000000");
     mkfifo(&fifo);
     // Alice's inbox is read by `send` (receipts): a FIFO there cannot block her.
-    mkfifo(&lab.dir().message_path("alice", "00000000000000000001-00000000"));
+    mkfifo(
+        &lab.dir()
+            .message_path("alice", "00000000000000000001-00000000"),
+    );
     let out = lab.out("got");
     let report = lab.receive("bob", &out).unwrap();
     assert_eq!(report.files.len(), 1, "the genuine message still arrives");
@@ -271,7 +281,11 @@ fn a_fifo_or_a_link_as_bundle_prekey_or_blob_is_refused() {
     fs::remove_file(dir.join(format!("{first}.opk"))).unwrap();
     mkfifo(&dir.join(format!("{first}.opk")));
     let file = lab.file("a.txt", 100);
-    assert!(lab.send("alice", "bob", &file).unwrap().used_one_time_prekey);
+    assert!(
+        lab.send("alice", "bob", &file)
+            .unwrap()
+            .used_one_time_prekey
+    );
 }
 
 struct DirRelayIds;
@@ -305,7 +319,9 @@ fn oversized_relay_objects_are_refused_unread() {
     assert_eq!(report.failures.len(), 1);
     let e = report.failures[0].1.to_string();
     assert!(
-        e.contains(&format!("1073741824 bytes, more than the {MAX_MESSAGE_BYTES}")),
+        e.contains(&format!(
+            "1073741824 bytes, more than the {MAX_MESSAGE_BYTES}"
+        )),
         "{e}"
     );
     // Just above the limit is too much; the real messages are far below it.
@@ -315,12 +331,20 @@ fn oversized_relay_objects_are_refused_unread() {
         .unwrap()
         .set_len(MAX_MESSAGE_BYTES + 1)
         .unwrap();
-    assert!(lab.dir().read("bob", "00000000000000000001-00000000").is_err());
+    assert!(
+        lab.dir()
+            .read("bob", "00000000000000000001-00000000")
+            .is_err()
+    );
 
     // An oversized bundle and prekey.
     let bundle = lab.dir().bundle_path("alice");
     let genuine = fs::read(&bundle).unwrap();
-    assert!((genuine.len() as u64) < MAX_BUNDLE_BYTES / 4, "{}", genuine.len());
+    assert!(
+        (genuine.len() as u64) < MAX_BUNDLE_BYTES / 4,
+        "{}",
+        genuine.len()
+    );
     let mut big = genuine.clone();
     big.resize(MAX_BUNDLE_BYTES as usize + 1, 0);
     fs::write(&bundle, &big).unwrap();
@@ -329,11 +353,20 @@ fn oversized_relay_objects_are_refused_unread() {
     fs::write(&bundle, &genuine).unwrap();
     let dir = lab.dir().root().join("prekeys/alice");
     for id in DirRelayIds::opks(&dir) {
-        fs::write(dir.join(format!("{id}.opk")), vec![5u8; MAX_PREKEY_BYTES as usize + 1]).unwrap();
+        fs::write(
+            dir.join(format!("{id}.opk")),
+            vec![5u8; MAX_PREKEY_BYTES as usize + 1],
+        )
+        .unwrap();
     }
     // Every prekey is refused, so no DH4, but the bundle itself still works.
     let bytes = lab.dir().fetch_bundle("alice").unwrap();
-    assert!(pqxdh_lab::engine::ServerBundle::decode(&bytes).unwrap().pre_key.is_none());
+    assert!(
+        pqxdh_lab::engine::ServerBundle::decode(&bytes)
+            .unwrap()
+            .pre_key
+            .is_none()
+    );
 }
 
 #[test]
@@ -346,7 +379,10 @@ fn genuine_messages_are_far_below_the_limit() {
     lab.send("alice", "bob", &file).unwrap();
     let id = lab.dir().inbox("bob").unwrap().remove(0);
     let size = lab.dir().read("bob", &id).unwrap().len() as u64;
-    assert!(size < MAX_MESSAGE_BYTES / 8, "a first message is {size} bytes");
+    assert!(
+        size < MAX_MESSAGE_BYTES / 8,
+        "a first message is {size} bytes"
+    );
 }
 
 // ---- 3. Escape bytes and bidirectional overrides --------------------------
@@ -365,12 +401,18 @@ fn hostile_names_are_escaped_everywhere_they_are_shown() {
     fs::write(&path, envelope.encode()).unwrap();
     let report = lab.receive("bob", &lab.out("got")).unwrap();
     let e = report.failures[0].1.to_string();
-    assert!(!e.contains('\u{1b}') && !e.contains('\r') && !e.contains('\u{202e}'), "{e:?}");
+    assert!(
+        !e.contains('\u{1b}') && !e.contains('\r') && !e.contains('\u{202e}'),
+        "{e:?}"
+    );
     assert!(e.contains("\\u{1b}[2J\\u{d}Received"), "{e}");
     // The operator's view of the same message.
     let seen = inspect::inspect(&path).unwrap();
     let from = &seen.lines.iter().find(|l| l.label == "from").unwrap().value;
-    assert!(from.contains("\\u{202e}") && !from.contains('\u{202e}'), "{from}");
+    assert!(
+        from.contains("\\u{202e}") && !from.contains('\u{202e}'),
+        "{from}"
+    );
     // And as the recipient of the envelope.
     envelope.from = "alice".into();
     envelope.to = "bob\u{1b}]0;owned\u{7}".into();
@@ -409,9 +451,9 @@ fn a_state_that_cannot_be_saved_takes_the_file_back() {
     };
     let target = state_path.clone();
     let written = bumped.clone();
-    lab.relay
-        .on_open_blob
-        .set(Some(Box::new(move || fs::write(&target, &written).unwrap())));
+    lab.relay.on_open_blob.set(Some(Box::new(move || {
+        fs::write(&target, &written).unwrap()
+    })));
     let out = lab.out("got");
     let report = lab.receive("bob", &out).unwrap();
     assert!(report.files.is_empty());
@@ -459,7 +501,12 @@ fn a_relay_that_will_not_delete_gets_the_message_removed_later_once() {
     assert!(lab.dir().inbox("bob").unwrap().is_empty());
     assert!(!lab.dir().blob_path(&sent.blob_id).exists());
     assert_eq!(files_in(&out), ["a.txt"], "never a second copy");
-    assert!(lab.receive("bob", &out).unwrap().already_received.is_empty());
+    assert!(
+        lab.receive("bob", &out)
+            .unwrap()
+            .already_received
+            .is_empty()
+    );
 }
 
 #[test]
@@ -497,7 +544,10 @@ fn a_crash_between_saving_and_deleting_leaves_no_false_alarm_and_no_orphan() {
     assert_eq!(report.already_received.len(), 1);
     assert_eq!(report.already_received[0].from, "alice");
     assert!(lab.dir().inbox("bob").unwrap().is_empty());
-    assert!(!lab.dir().blob_path(&sent.blob_id).exists(), "no orphaned blob");
+    assert!(
+        !lab.dir().blob_path(&sent.blob_id).exists(),
+        "no orphaned blob"
+    );
 }
 
 #[test]
@@ -520,7 +570,10 @@ fn a_forged_copy_cannot_delete_a_blob() {
     assert_eq!(report.files.len(), 1, "the genuine one arrives");
     assert_eq!(report.failures.len(), 1);
     assert!(report.already_received.is_empty());
-    assert!(!lab.dir().blob_path(&waiting.blob_id).exists(), "deleted by the genuine one only");
+    assert!(
+        !lab.dir().blob_path(&waiting.blob_id).exists(),
+        "deleted by the genuine one only"
+    );
 }
 
 // ---- 6. init and publish -------------------------------------------------
@@ -547,7 +600,11 @@ fn an_init_whose_relay_fails_is_published_later() {
     );
     drop(home);
     let file = lab.file("a.txt", 10);
-    assert!(lab.send("alice", "bob", &file).unwrap().used_one_time_prekey);
+    assert!(
+        lab.send("alice", "bob", &file)
+            .unwrap()
+            .used_one_time_prekey
+    );
     let report = lab.receive("bob", &lab.out("got")).unwrap();
     assert_eq!(report.files.len(), 1, "{:?}", report.failures);
 }
@@ -557,7 +614,11 @@ fn publish_replaces_waiting_prekeys_and_keeps_those_handed_out() {
     let mut lab = Lab::new(&["alice", "bob"]);
     let file = lab.file("a.txt", 10);
     // Alice's first contact takes one of Bob's 3 prekeys; her message waits.
-    assert!(lab.send("alice", "bob", &file).unwrap().used_one_time_prekey);
+    assert!(
+        lab.send("alice", "bob", &file)
+            .unwrap()
+            .used_one_time_prekey
+    );
     assert_eq!(lab.dir().prekeys_left("bob").unwrap(), 2);
     let s = share::publish(&mut lab.account("bob").unwrap(), 5, false).unwrap();
     assert_eq!((s.published, s.withdrawn, s.kept), (5, 2, 1));
@@ -565,9 +626,11 @@ fn publish_replaces_waiting_prekeys_and_keeps_those_handed_out() {
     // The message built on the handed-out prekey still decrypts (DH4).
     let report = lab.receive("bob", &lab.out("got")).unwrap();
     assert_eq!(report.files.len(), 1, "{:?}", report.failures);
-    let alice_state: serde_json::Value =
-        serde_json::from_slice(&state(&lab, "bob")).unwrap();
-    assert_eq!(alice_state["one_time_pre_keys"].as_object().unwrap().len(), 5);
+    let alice_state: serde_json::Value = serde_json::from_slice(&state(&lab, "bob")).unwrap();
+    assert_eq!(
+        alice_state["one_time_pre_keys"].as_object().unwrap().len(),
+        5
+    );
 }
 
 #[test]
@@ -581,14 +644,24 @@ fn a_name_held_by_another_identity_is_not_taken_silently() {
         "{e}"
     );
     assert!(e.to_string().contains("--take-over"), "{e}");
-    assert_eq!(lab.dir().peek_bundle("bob").unwrap(), before, "nothing replaced");
-    assert!(!elsewhere.path().join("bob/state.json").exists(), "no keys made");
+    assert_eq!(
+        lab.dir().peek_bundle("bob").unwrap(),
+        before,
+        "nothing replaced"
+    );
+    assert!(
+        !elsewhere.path().join("bob/state.json").exists(),
+        "no keys made"
+    );
     // Taken over on purpose, the old prekeys go with the old bundle.
     share::init_taking_over(elsewhere.path(), &lab.relay, "bob", 2, &mut lab.rng).unwrap();
     assert_eq!(lab.dir().prekeys_left("bob").unwrap(), 2);
     // Now the first Bob's publish is the one refused.
     let e = share::publish(&mut lab.account("bob").unwrap(), 1, false).unwrap_err();
-    assert!(matches!(e, ShareError::Relay(RelayError::NameTaken { .. })), "{e}");
+    assert!(
+        matches!(e, ShareError::Relay(RelayError::NameTaken { .. })),
+        "{e}"
+    );
 }
 
 #[test]
@@ -613,7 +686,10 @@ fn inspect_tells_prekeys_from_other_small_files() {
     assert_eq!(opk.kind, "one-time prekey OPK (public)");
     let other = lab.root.join("notes.txt");
     fs::write(&other, [b'x'; 33]).unwrap();
-    assert!(inspect::inspect(&other).is_err(), "33 bytes are not a prekey");
+    assert!(
+        inspect::inspect(&other).is_err(),
+        "33 bytes are not a prekey"
+    );
 }
 
 #[cfg(unix)]
@@ -623,24 +699,30 @@ fn the_relay_summary_shows_what_the_server_holds_per_user() {
     let file = lab.file("a.txt", 5000);
     let sent = lab.send("alice", "bob", &file).unwrap();
     lab.send("carol", "bob", &file).unwrap();
-    mkfifo(&lab.dir().message_path("carol", "00000000000000000001-00000000"));
+    mkfifo(
+        &lab.dir()
+            .message_path("carol", "00000000000000000001-00000000"),
+    );
     let s = lab.dir().summary().unwrap();
     let names: Vec<&str> = s.users.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["alice", "bob", "carol"]);
     let bob = &s.users[1];
     assert_eq!(bob.prekeys_left, 1);
     assert_eq!(bob.waiting.len(), 2);
-    assert!(bob.waiting.iter().all(|m| m.to == "bob" && m.kind == "file"));
+    assert!(
+        bob.waiting
+            .iter()
+            .all(|m| m.to == "bob" && m.kind == "file")
+    );
     assert!(
         bob.waiting
             .iter()
             .all(|m| m.message_type == MessageType::PreKey.libsignal_name())
     );
     let ik = hex::decode(bob.identity_key.as_ref().unwrap()).unwrap();
-    let bundle = pqxdh_lab::engine::ServerBundle::decode(
-        &lab.dir().peek_bundle("bob").unwrap().unwrap(),
-    )
-    .unwrap();
+    let bundle =
+        pqxdh_lab::engine::ServerBundle::decode(&lab.dir().peek_bundle("bob").unwrap().unwrap())
+            .unwrap();
     assert_eq!(ik, bundle.identity_key);
     assert_eq!(s.blobs.len(), 2);
     let blob = s.blobs.iter().find(|b| b.id == sent.blob_id).unwrap();
@@ -650,7 +732,10 @@ fn the_relay_summary_shows_what_the_server_holds_per_user() {
     assert!(s.refused[0].reason.contains("FIFO"), "{:?}", s.refused);
     let talk = s.conversations();
     assert_eq!(talk.len(), 2);
-    assert_eq!((talk[0].from.as_str(), talk[0].to.as_str()), ("alice", "bob"));
+    assert_eq!(
+        (talk[0].from.as_str(), talk[0].to.as_str()),
+        ("alice", "bob")
+    );
     let _ = Kind::File;
 }
 
@@ -727,13 +812,12 @@ fn trust_accepts_a_new_key_only_by_its_compared_number() {
         lab.dir().delete("alice", &id).unwrap();
     }
     {
-        let mut alice = Account::load(&new_homes, "alice", &lab.relay, demo_now, &mut lab.rng)
-            .unwrap();
+        let mut alice =
+            Account::load(&new_homes, "alice", &lab.relay, demo_now, &mut lab.rng).unwrap();
         share::send(&mut alice, "bob", &file, &mut |_, _| {}).unwrap();
     }
     let alice_number = {
-        let alice = Account::load(&new_homes, "alice", &lab.relay, demo_now, &mut lab.rng)
-            .unwrap();
+        let alice = Account::load(&new_homes, "alice", &lab.relay, demo_now, &mut lab.rng).unwrap();
         share::safety_number(&alice, &Name::new("bob").unwrap()).unwrap()
     };
     // Bob refuses the new key…
@@ -751,7 +835,12 @@ fn trust_accepts_a_new_key_only_by_its_compared_number() {
     assert_eq!(offered.safety_number, alice_number);
     assert_ne!(offered.safety_number, old);
     assert!(offered.seen_in.contains(&Source::Bundle));
-    assert!(offered.seen_in.iter().any(|s| matches!(s, Source::Message(_))));
+    assert!(
+        offered
+            .seen_in
+            .iter()
+            .any(|s| matches!(s, Source::Message(_)))
+    );
     // A wrong number changes nothing.
     let before = state(&lab, "bob");
     let e = trust::accept(&mut lab.account("bob").unwrap(), &alice, &old).unwrap_err();
@@ -767,8 +856,12 @@ fn trust_accepts_a_new_key_only_by_its_compared_number() {
     lab.send("bob", "alice", &file).unwrap();
     let mut alice_acc =
         Account::load(&new_homes, "alice", &lab.relay, demo_now, &mut lab.rng).unwrap();
-    let got = share::receive(&mut alice_acc, &reinstalled.path().join("got"), &mut |_, _, _| {})
-        .unwrap();
+    let got = share::receive(
+        &mut alice_acc,
+        &reinstalled.path().join("got"),
+        &mut |_, _, _| {},
+    )
+    .unwrap();
     assert!(got.failures.is_empty(), "{:?}", got.failures);
     assert_eq!(got.files.len(), 1);
 }

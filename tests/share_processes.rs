@@ -82,7 +82,10 @@ fn wait_all(children: Vec<Child>, limit: Duration) -> Vec<Output> {
 }
 
 fn spawn(cmd: &mut Command) -> Child {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 // ---- 1. Concurrency: one home, many processes -----------------------------
@@ -97,14 +100,25 @@ fn twenty_concurrent_sends_from_one_home_all_arrive() {
     for i in 0..20 {
         let name = format!("file-{i:02}.txt");
         fs::write(d.join(&name), format!("file number {i}\n")).unwrap();
-        children.push(spawn(&mut share(d, &["send", "--from", "alice", "--to", "bob", &name])));
+        children.push(spawn(&mut share(
+            d,
+            &["send", "--from", "alice", "--to", "bob", &name],
+        )));
     }
     for out in wait_all(children, Duration::from_secs(300)) {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     // Every message used its own message key: Bob refuses none as a replay.
     let got = run(d, &["receive", "--as", "bob", "--out", "got"]);
-    assert!(got.status.success(), "{}", String::from_utf8_lossy(&got.stderr));
+    assert!(
+        got.status.success(),
+        "{}",
+        String::from_utf8_lossy(&got.stderr)
+    );
     let names = files_in(&d.join("got"));
     assert_eq!(names.len(), 20, "{names:?}");
     for i in 0..20 {
@@ -133,7 +147,9 @@ fn concurrent_receives_take_each_file_once() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
         assert!(!stderr.contains("refused"), "{stderr}");
-        said += String::from_utf8_lossy(&out.stdout).matches("Received ").count();
+        said += String::from_utf8_lossy(&out.stdout)
+            .matches("Received ")
+            .count();
     }
     assert_eq!(said, 6, "each file reported once");
     assert_eq!(files_in(&d.join("got")).len(), 6, "no duplicate, none lost");
@@ -171,13 +187,15 @@ fn concurrent_inits_of_one_name_leave_one_identity() {
         d.join("homes")
     };
     let state: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(home.join("carol/state.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&fs::read_to_string(home.join("carol/state.json")).unwrap()).unwrap();
     let key_pair = hex::decode(state["identity_key_pair"].as_str().unwrap()).unwrap();
     let pair = libsignal_protocol::IdentityKeyPair::try_from(key_pair.as_slice()).unwrap();
     let bundle = fs::read(d.join("relay/bundles/carol.bundle")).unwrap();
     let bundle = pqxdh_lab::engine::ServerBundle::decode(&bundle).unwrap();
-    assert_eq!(bundle.identity_key, pair.identity_key().serialize().to_vec());
+    assert_eq!(
+        bundle.identity_key,
+        pair.identity_key().serialize().to_vec()
+    );
 }
 
 // ---- 7. Interrupted transfers leave nothing -------------------------------
@@ -185,10 +203,17 @@ fn concurrent_inits_of_one_name_leave_one_identity() {
 /// Starts a command, waits for its temporary file to appear in `watch`, and
 /// sends it `signal`.
 fn interrupt_when_writing(mut cmd: Command, watch: &Path, signal: &str) -> Output {
-    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let start = Instant::now();
     while partials(watch).is_empty() {
-        assert!(start.elapsed() < Duration::from_secs(60), "no transfer started");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no transfer started"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
     let status = Command::new("kill")
@@ -241,8 +266,17 @@ fn ctrl_c_or_sigterm_during_a_transfer_leaves_no_partial_file() {
             &d.join("got"),
             signal,
         );
-        assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(files_in(&d.join("got")).is_empty(), "{:?}", files_in(&d.join("got")));
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            files_in(&d.join("got")).is_empty(),
+            "{:?}",
+            files_in(&d.join("got"))
+        );
         assert_eq!(fs::read(d.join("homes/bob/state.json")).unwrap(), state);
         assert_eq!(files_in(&d.join("relay/inbox/bob")).len(), 1);
     }
@@ -333,7 +367,10 @@ fn a_fifo_and_escape_bytes_in_the_inbox_neither_hang_nor_drive_the_terminal() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(fs::read_to_string(d.join("got/a.txt")).unwrap(), "hello\n");
     assert!(stderr.contains("named pipe (FIFO)"), "{stderr}");
-    assert!(!out.stderr.contains(&0x1b) && !out.stdout.contains(&0x1b), "{stderr:?}");
+    assert!(
+        !out.stderr.contains(&0x1b) && !out.stdout.contains(&0x1b),
+        "{stderr:?}"
+    );
     assert!(stderr.contains("\\u{1b}[2J"), "{stderr}");
     // The operator's view: the relay folder, with the FIFO refused unread.
     let seen = ok(d, &["inspect", "relay"]);
@@ -359,12 +396,21 @@ fn a_closed_or_full_stdout_never_undoes_a_receive() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(d.join("one/a.txt").is_file());
     #[cfg(target_os = "linux")]
     {
         ok(d, &["send", "--from", "alice", "--to", "bob", "a.txt"]);
-        let full = || fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let full = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap()
+        };
         let out = share(d, &["receive", "--as", "bob", "--out", "two"])
             .stdout(full())
             .output()
@@ -374,8 +420,11 @@ fn a_closed_or_full_stdout_never_undoes_a_receive() {
         assert!(stderr.contains("done, but could not write"), "{stderr}");
         assert!(d.join("two/a.txt").is_file());
         // Refusals reported on a full stderr do not panic either.
-        fs::write(d.join("relay/inbox/bob/00000000000000000001-00000000.msg"), b"junk")
-            .unwrap();
+        fs::write(
+            d.join("relay/inbox/bob/00000000000000000001-00000000.msg"),
+            b"junk",
+        )
+        .unwrap();
         let out = share(d, &["receive", "--as", "bob", "--out", "two"])
             .stdout(full())
             .stderr(full())
@@ -438,10 +487,16 @@ fn the_safety_number_commands_show_the_same_digits_on_both_sides() {
     assert!(digits(&offered).contains(&new), "{offered}");
     ok(d, &["trust", "--as", "bob", "alice", "--accept", &new]);
     ok(d, &["receive", "--as", "bob", "--out", "got"]);
-    assert_eq!(digits(&ok(d, &["safety-number", "--as", "bob", "alice"])), new);
+    assert_eq!(
+        digits(&ok(d, &["safety-number", "--as", "bob", "alice"])),
+        new
+    );
 
     let published = ok(d, &["publish", "bob", "--one-time-prekeys", "3"]);
-    assert!(published.contains("3 fresh one-time prekeys"), "{published}");
+    assert!(
+        published.contains("3 fresh one-time prekeys"),
+        "{published}"
+    );
 }
 
 // ---- 8. A relay folder shared between Unix users --------------------------
@@ -511,7 +566,10 @@ fn a_group_shared_relay_works_between_two_users() {
     ok_as(bob, &["init", "bob"]);
     fs::write(d.join(format!("home-{alice}/a.txt")), "between users\n").unwrap();
     let sent = ok_as(alice, &["send", "--from", "alice", "--to", "bob", "a.txt"]);
-    assert!(sent.contains("DH1–DH4"), "Alice could claim Bob's prekey: {sent}");
+    assert!(
+        sent.contains("DH1–DH4"),
+        "Alice could claim Bob's prekey: {sent}"
+    );
     ok_as(bob, &["receive", "--as", "bob", "--out", "got"]);
     assert_eq!(
         fs::read_to_string(d.join(format!("home-{bob}/got/a.txt"))).unwrap(),
@@ -521,7 +579,10 @@ fn a_group_shared_relay_works_between_two_users() {
     assert!(files_in(&relay.join("inbox/bob")).is_empty());
     assert!(files_in(&relay.join("blobs")).is_empty());
     ok_as(alice, &["receive", "--as", "alice", "--out", "got"]);
-    assert!(files_in(&relay.join("inbox/alice")).is_empty(), "Bob's receipt, taken by Alice");
+    assert!(
+        files_in(&relay.join("inbox/alice")).is_empty(),
+        "Bob's receipt, taken by Alice"
+    );
 
     // Without the setup, the second user gets told what to do.
     let plain = d.join("plain-relay");

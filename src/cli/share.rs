@@ -433,11 +433,7 @@ fn publish(folders: Folders, args: PublishArgs) -> Result<ExitCode, String> {
 /// `share send --from A --to B FILE`: encrypt FILE for B onto the relay.
 fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
     let SendArgs { from, to, file } = args;
-    let context = format!(
-        "send {} to {}",
-        escaped_path(&file),
-        escaped(&to)
-    );
+    let context = format!("send {} to {}", escaped_path(&file), escaped(&to));
     let total = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let bar = bar(total);
     if let Some(bar) = &bar {
@@ -540,8 +536,7 @@ fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
             }
         );
     }
-    if report.files.is_empty() && report.failures.is_empty() && report.already_received.is_empty()
-    {
+    if report.files.is_empty() && report.failures.is_empty() && report.already_received.is_empty() {
         let _ = writeln!(text, "Nothing waiting for {name}.");
     }
     // The problems are reported even if the list above could not be printed.
@@ -716,7 +711,13 @@ fn inspect(args: InspectArgs) -> Result<ExitCode, String> {
         Err(e) => return failed(&context, e),
     };
     let mut text = String::new();
-    let _ = writeln!(text, "{}: {} ({} bytes)", escaped_path(path), i.kind, i.size);
+    let _ = writeln!(
+        text,
+        "{}: {} ({} bytes)",
+        escaped_path(path),
+        i.kind,
+        i.size
+    );
     let _ = writeln!(text, "What the server can read:");
     let width = i
         .lines
@@ -808,7 +809,10 @@ fn describe_relay(root: &Path, s: &RelaySummary, now: SystemTime) -> String {
     let _ = writeln!(text, "\nWhat the operator learns from this:");
     let conversations = s.conversations();
     if conversations.is_empty() {
-        let _ = writeln!(text, "  - who has keys here, and how many first contacts they can still take");
+        let _ = writeln!(
+            text,
+            "  - who has keys here, and how many first contacts they can still take"
+        );
     }
     for c in &conversations {
         let _ = writeln!(

@@ -68,7 +68,10 @@ mod tests {
     #[test]
     fn escapes_and_overrides_become_visible() {
         assert_eq!(escaped("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(escaped("x\ny\rz\u{7f}\u{9b}"), "x\\u{a}y\\u{d}z\\u{7f}\\u{9b}");
+        assert_eq!(
+            escaped("x\ny\rz\u{7f}\u{9b}"),
+            "x\\u{a}y\\u{d}z\\u{7f}\\u{9b}"
+        );
         assert_eq!(escaped("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
         assert_eq!(escaped("a\u{2067}b\u{2069}"), "a\\u{2067}b\\u{2069}");
         assert_eq!(escaped("zero\u{200b}width"), "zero\\u{200b}width");

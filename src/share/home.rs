@@ -264,12 +264,13 @@ impl Home {
     /// whose locks do nothing: it refuses to save over a state that someone
     /// else saved since this one was loaded.
     pub fn save(&mut self) -> Result<(), HomeError> {
-        if let Some(on_disk) = self.generation_on_disk() {
-            if on_disk != self.generation {
-                return Err(HomeError::Changed {
-                    name: self.name.to_string(),
-                });
-            }
+        if self
+            .generation_on_disk()
+            .is_some_and(|on_disk| on_disk != self.generation)
+        {
+            return Err(HomeError::Changed {
+                name: self.name.to_string(),
+            });
         }
         let s = &self.stores;
         let file = StateFile {

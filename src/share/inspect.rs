@@ -80,7 +80,9 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
         return blob(head, file, size).map_err(io_err);
     }
     // Anything else is a bundle, a prekey or an envelope, or nothing.
-    let max = MAX_MESSAGE_BYTES.max(MAX_BUNDLE_BYTES).max(MAX_PREKEY_BYTES);
+    let max = MAX_MESSAGE_BYTES
+        .max(MAX_BUNDLE_BYTES)
+        .max(MAX_PREKEY_BYTES);
     if size > max {
         return Err(refused(Refusal::TooLarge { size, max }));
     }

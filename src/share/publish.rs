@@ -115,7 +115,13 @@ pub(crate) fn add_one_time_prekeys<R: Rng + CryptoRng>(
 pub(crate) fn free_ids<R: Rng>(stores: &Stores, count: u32, rng: &mut R) -> u32 {
     loop {
         let first = rng.random_range(1..=MAX_PREKEY_ID - count.max(1));
-        if stores.pre_keys.0.range(first..first + count).next().is_none() {
+        if stores
+            .pre_keys
+            .0
+            .range(first..first + count)
+            .next()
+            .is_none()
+        {
             return first;
         }
     }

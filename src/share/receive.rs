@@ -125,7 +125,9 @@ fn receive_one(
 ) -> Result<Outcome, ShareError> {
     let envelope = account.read_envelope(id)?;
     if let Some(entry) = account.already_received(&envelope) {
-        return Ok(Outcome::AlreadyReceived(remove_received(account, id, entry)));
+        return Ok(Outcome::AlreadyReceived(remove_received(
+            account, id, entry,
+        )));
     }
     let opened = account.open_message(&envelope)?;
     let pointer = match &opened.content.body {
@@ -161,7 +163,9 @@ fn receive_one(
                 received.afterwards.push(Afterwards::MessageNotRemoved(e));
             }
         }
-        Err(e) => received.afterwards.push(Afterwards::BlobNotRemoved(e.into())),
+        Err(e) => received
+            .afterwards
+            .push(Afterwards::BlobNotRemoved(e.into())),
     }
     // "I have your file", which also acknowledges the session to the sender.
     if let Err(e) = account.post(
@@ -179,7 +183,10 @@ fn receive_one(
 /// recorded for it.
 fn remove_received(account: &Account, id: &str, entry: Entry) -> AlreadyReceived {
     let blob_removed = match &entry.blob_id {
-        Some(blob_id) => account.relay().delete_blob(blob_id).map_err(ShareError::from),
+        Some(blob_id) => account
+            .relay()
+            .delete_blob(blob_id)
+            .map_err(ShareError::from),
         None => Ok(()),
     };
     let not_removed = blob_removed.and_then(|()| account.remove(id)).err();

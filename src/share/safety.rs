@@ -127,15 +127,25 @@ mod tests {
                 .unwrap(),
         )
         .unwrap();
-        let number = Fingerprint::new(VERSION, ITERATIONS, b"+14152222222", &alice, b"+14153333333", &bob)
-            .unwrap()
-            .display_string()
-            .unwrap();
+        let number = Fingerprint::new(
+            VERSION,
+            ITERATIONS,
+            b"+14152222222",
+            &alice,
+            b"+14153333333",
+            &bob,
+        )
+        .unwrap()
+        .display_string()
+        .unwrap();
         assert_eq!(
             number,
             "300354477692869396892869876765458257569162576843440918079131"
         );
-        let parsed = SafetyNumber::parse("30035 44776 92869 39689\n28698 76765 45825 75691 62576 84344 09180 79131").unwrap();
+        let parsed = SafetyNumber::parse(
+            "30035 44776 92869 39689\n28698 76765 45825 75691 62576 84344 09180 79131",
+        )
+        .unwrap();
         assert_eq!(parsed.digits(), number);
         assert_eq!(parsed.rows()[0], "30035 44776 92869 39689");
         assert!(SafetyNumber::parse("123").is_none());

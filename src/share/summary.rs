@@ -109,7 +109,10 @@ impl RelaySummary {
 }
 
 fn seconds(time: std::io::Result<SystemTime>) -> Option<u64> {
-    time.ok()?.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
+    time.ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
 }
 
 /// Sub-folders of `dir` whose names follow the naming rule.
@@ -157,7 +160,9 @@ pub fn of_folder(relay: &DirRelay) -> RelayResult<RelaySummary> {
             },
             Ok(None) => None,
             Err(e) => {
-                summary.refused.push(refusal(&shown(&relay.bundle_path(&name)), e));
+                summary
+                    .refused
+                    .push(refusal(&shown(&relay.bundle_path(&name)), e));
                 None
             }
         };
