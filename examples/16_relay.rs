@@ -133,7 +133,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let b = number(&bob, &alice, &mut rng)?;
     println!("  alice's number for bob  {a}");
     println!("  bob's number for alice  {b}");
-    println!("  {}", if a == b { "the same: nothing in between" } else { "DIFFERENT" });
+    println!(
+        "  {}",
+        if a == b {
+            "the same: nothing in between"
+        } else {
+            "DIFFERENT"
+        }
+    );
 
     // ANCHOR: substitute
     // The relay makes keys of its own for "bob" and "carol" (correctly
@@ -156,7 +163,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // first message carries the relay's identity key.
     relay.delete("bob", &taken.message_id)?;
     let mut fake_carol = Account::load(&own.join("homes"), "carol", &relay, demo_now, &mut rng)?;
-    share::send(&mut fake_carol, "bob", &dir.join("secret.txt"), &mut |_, _| {})?;
+    share::send(
+        &mut fake_carol,
+        "bob",
+        &dir.join("secret.txt"),
+        &mut |_, _| {},
+    )?;
     drop(fake_carol);
     let mut bob_acc = Account::load(&homes, "bob", &relay, demo_now, &mut rng)?;
     share::receive(&mut bob_acc, &dir.join("bob-got"), &mut |_, _, _| {})?;

@@ -527,7 +527,7 @@ fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
     for done in &report.already_received {
         let _ = writeln!(
             text,
-            "Message {} from {} was received before (a command stopped before removing it); {}.",
+            "Message {} from {} was received before and was still on the relay; {}.",
             done.message_id,
             done.from,
             match &done.not_removed {

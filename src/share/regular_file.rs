@@ -91,6 +91,6 @@ fn describe(kind: &std::fs::FileType) -> &'static str {
     } else if kind.is_symlink() {
         "a symbolic link"
     } else {
-        "not a regular file"
+        "something other"
     }
 }

@@ -16,14 +16,15 @@ use super::escape::{escaped, escaped_path};
 use super::summary::RelaySummary;
 
 /// A bundle is IK (33 bytes), SPK (33) and PQSPK (1569) with two 64-byte
-/// signatures, ids and one one-time prekey: about 1.9 KB.
+/// signatures and ids: about 1.8 KB (1788 bytes in the book's example 16),
+/// a little more with the one-time prekey of a fetch.
 pub const MAX_BUNDLE_BYTES: u64 = 16 * 1024;
 /// A one-time prekey is one curve public key: 33 bytes.
 pub const MAX_PREKEY_BYTES: u64 = 1024;
 /// An envelope holds two names and a libsignal message: a first message
 /// (PreKeySignalMessage, with the 1569-byte Kyber ciphertext CT) carrying an
-/// attachment pointer is about 2.5 KB; a file name adds at most a few
-/// hundred bytes.
+/// attachment pointer is about 1.9 KB (1917 bytes in example 16); the
+/// longest file name adds a few hundred bytes.
 pub const MAX_MESSAGE_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug, Error)]
