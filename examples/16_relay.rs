@@ -3,6 +3,8 @@
 //! Alice sends Bob a file through a relay folder. We list every object the
 //! relay holds, take each apart with only public knowledge (what any server
 //! operator could do), and search all of it for the secrets of the run.
+//! Then the relay turns hostile: it hands Carol its own keys for Bob at her
+//! first contact, and the safety numbers show it.
 //!
 //! Run it: `cargo run --example 16_relay -- --seed 7`
 
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use pqxdh_lab::engine::demo_now;
-use pqxdh_lab::share::{self, Account, DirRelay, Relay, inspect};
+use pqxdh_lab::share::{self, Account, DirRelay, Name, Relay, inspect};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -114,5 +116,80 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
     // ANCHOR_END: scan
+
+    println!("\nA relay that substitutes keys at first contact");
+    // Alice's send is over: her home is free for the next command.
+    drop(alice);
+    // Bob collects Alice's file: now each holds the other's identity key.
+    let mut bob = Account::load(&homes, "bob", &relay, demo_now, &mut rng)?;
+    share::receive(&mut bob, &dir.join("bob-got"), &mut |_, _, _| {})?;
+    drop(bob);
+    let (alice, bob) = (Name::new("alice")?, Name::new("bob")?);
+    let number = |me: &Name, peer: &Name, rng: &mut ChaCha20Rng| {
+        let account = Account::load(&homes, me.as_str(), &relay, demo_now, rng)?;
+        share::safety_number(&account, peer)
+    };
+    let a = number(&alice, &bob, &mut rng)?;
+    let b = number(&bob, &alice, &mut rng)?;
+    println!("  alice's number for bob  {a}");
+    println!("  bob's number for alice  {b}");
+    println!(
+        "  {}",
+        if a == b {
+            "the same: nothing in between"
+        } else {
+            "DIFFERENT"
+        }
+    );
+
+    // ANCHOR: substitute
+    // The relay makes keys of its own for "bob" and "carol" (correctly
+    // signed, in a home of its own) and swaps its bundle for Bob's while
+    // Carol makes her first contact; then it puts Bob's back.
+    share::init(&homes, &relay, "carol", 2, &mut rng)?;
+    let own = dir.join("relay-operator");
+    let fake = DirRelay::open(own.join("relay"))?;
+    share::init(&own.join("homes"), &fake, "bob", 0, &mut rng)?;
+    share::init(&own.join("homes"), &fake, "carol", 0, &mut rng)?;
+    let real_bob = relay.root().join("bundles/bob.bundle");
+    let genuine = fs::read(&real_bob)?;
+    fs::copy(fake.root().join("bundles/bob.bundle"), &real_bob)?;
+    let mut carol = Account::load(&homes, "carol", &relay, demo_now, &mut rng)?;
+    let taken = share::send(&mut carol, "bob", &dir.join("secret.txt"), &mut |_, _| {})?;
+    drop(carol);
+    fs::write(&real_bob, &genuine)?;
+    // Carol's message is encrypted to the relay's "bob": it takes it (its
+    // keys open it), and passes the file on to Bob as its own "carol", whose
+    // first message carries the relay's identity key.
+    relay.delete("bob", &taken.message_id)?;
+    let mut fake_carol = Account::load(&own.join("homes"), "carol", &relay, demo_now, &mut rng)?;
+    share::send(
+        &mut fake_carol,
+        "bob",
+        &dir.join("secret.txt"),
+        &mut |_, _| {},
+    )?;
+    drop(fake_carol);
+    let mut bob_acc = Account::load(&homes, "bob", &relay, demo_now, &mut rng)?;
+    share::receive(&mut bob_acc, &dir.join("bob-got"), &mut |_, _, _| {})?;
+    drop(bob_acc);
+    // ANCHOR_END: substitute
+
+    // ANCHOR: compare
+    // Each side computes the number from the key its own sessions use.
+    let carol_name = Name::new("carol")?;
+    let c = number(&carol_name, &bob, &mut rng)?;
+    let b = number(&bob, &carol_name, &mut rng)?;
+    println!("  carol's number for bob  {c}");
+    println!("  bob's number for carol  {b}");
+    println!(
+        "  {}",
+        if c == b {
+            "the same"
+        } else {
+            "DIFFERENT: each was given keys that are not the other's"
+        }
+    );
+    // ANCHOR_END: compare
     Ok(())
 }

@@ -20,6 +20,8 @@ pub enum ProtobufError {
         len: u64,
         left: usize,
     },
+    #[error("field number {number} at byte {offset} is not a valid protobuf field number")]
+    BadFieldNumber { offset: usize, number: u64 },
     #[error("unsupported wire type {wire_type} at byte {offset}")]
     UnsupportedWireType { offset: usize, wire_type: u8 },
     #[error("field {number} ({name}) appears twice")]
@@ -164,7 +166,17 @@ fn read_field(buf: &[u8], tag_offset: usize) -> Result<RawField<'_>, ProtobufErr
     let (key, tag_len) = read_varint(buf, tag_offset)?;
     let pos = tag_offset + tag_len;
     let wire_type = (key & 7) as u8;
-    let number = (key >> 3) as u32;
+    // Protobuf field numbers run from 1 to 2^29 - 1. Zero is never one, so
+    // input that is all zero bytes stops at its first byte.
+    let number = match u32::try_from(key >> 3) {
+        Ok(n @ 1..=0x1fff_ffff) => n,
+        _ => {
+            return Err(ProtobufError::BadFieldNumber {
+                offset: tag_offset,
+                number: key >> 3,
+            });
+        }
+    };
     match wire_type {
         0 => {
             let (value, n) = read_varint(buf, pos)?;
@@ -464,6 +476,23 @@ mod tests {
                 name: "number"
             })
         );
+    }
+
+    #[test]
+    fn field_number_zero_stops_the_reader_at_once() {
+        // 50 MiB of zeros would be 26 million "fields" numbered 0.
+        let zeros = vec![0u8; 1 << 20];
+        assert_eq!(
+            all(&zeros),
+            Err(ProtobufError::BadFieldNumber {
+                offset: 0,
+                number: 0
+            })
+        );
+        assert!(matches!(
+            Message::read(&zeros, TABLE),
+            Err(ProtobufError::BadFieldNumber { offset: 0, .. })
+        ));
     }
 
     #[test]

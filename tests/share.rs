@@ -368,39 +368,97 @@ fn a_relabelled_sender_is_refused() {
 }
 
 #[test]
-fn replayed_messages_are_refused() {
+fn a_message_received_before_is_removed_not_refused() {
     let mut lab = Lab::new(&["alice", "bob"]);
     let out = lab.out("got");
-    // A replayed first message (PreKeySignalMessage)…
     let a = lab.file("a.txt", 100);
     let first = lab.send("alice", "bob", &a).unwrap();
     let msg = lab.only_message("bob");
     let first_bytes = fs::read(&msg).unwrap();
     let blob = fs::read(lab.blob(&first.blob_id)).unwrap();
     lab.receive("bob", &out).unwrap();
-    // …even with its blob put back, so only the message can give it away.
+    // The same message again (a crash before it was deleted would leave it;
+    // so does a replay), with its blob: the home's record recognises it.
     fs::write(&msg, &first_bytes).unwrap();
+    fs::write(lab.blob(&first.blob_id), &blob).unwrap();
+    let state = fs::read(lab.homes.join("bob/state.json")).unwrap();
+    let again_out = lab.out("again");
+    let report = lab.receive("bob", &again_out).unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert!(report.files.is_empty());
+    assert_eq!(report.already_received.len(), 1);
+    let done = &report.already_received[0];
+    assert_eq!(done.from, "alice");
+    assert!(done.not_removed.is_none());
+    // Removed, with the blob the home recorded; nothing written or saved.
+    assert!(lab.relay.inbox("bob").unwrap().is_empty());
+    assert!(!lab.blob(&first.blob_id).exists());
+    assert!(files_in(&again_out).is_empty());
+    assert_eq!(fs::read(lab.homes.join("bob/state.json")).unwrap(), state);
+    // Said once: the next receive finds nothing.
+    let report = lab.receive("bob", &again_out).unwrap();
+    assert!(report.already_received.is_empty() && report.files.is_empty());
+}
+
+#[test]
+fn altered_copies_of_received_messages_are_refused() {
+    let mut lab = Lab::new(&["alice", "bob"]);
+    let out = lab.out("got");
+    // A first message (PreKeySignalMessage) whose unauthenticated wrapper is
+    // changed: other bytes, so not in the home's record; libsignal finds the
+    // session of its EK_A and refuses the message number used.
+    let a = lab.file("a.txt", 100);
+    let first = lab.send("alice", "bob", &a).unwrap();
+    let msg = lab.only_message("bob");
+    let envelope = Envelope::decode(&fs::read(&msg).unwrap()).unwrap();
+    let blob = fs::read(lab.blob(&first.blob_id)).unwrap();
+    lab.receive("bob", &out).unwrap();
+    let mut altered = envelope.clone();
+    altered.message = rewrap_prekey_message(&envelope.message);
+    assert_ne!(altered.message, envelope.message);
+    fs::write(&msg, altered.encode()).unwrap();
     fs::write(lab.blob(&first.blob_id), &blob).unwrap();
     let replay_out = lab.out("replay");
     let e = refused_one(&mut lab, "bob", &replay_out);
     assert!(
-        matches!(e, ShareError::Replay { ref from } if from == "alice"),
+        matches!(e, ShareError::Duplicated { ref from } if from == "alice"),
         "{e}"
     );
     fs::remove_file(&msg).unwrap();
 
-    // A replayed SignalMessage on the established session.
+    // A SignalMessage reusing a message number, with a changed body: libsignal
+    // says "duplicated" before it checks the MAC, so only the home's record
+    // can tell that this is not the message it received.
     let b = lab.file("b.txt", 100);
     let second = lab.send("alice", "bob", &b).unwrap();
     assert_eq!(second.message_type, MessageType::Whisper);
     let msg = lab.only_message("bob");
-    let bytes = fs::read(&msg).unwrap();
-    let blob = fs::read(lab.blob(&second.blob_id)).unwrap();
+    let mut envelope = Envelope::decode(&fs::read(&msg).unwrap()).unwrap();
     lab.receive("bob", &out).unwrap();
-    fs::write(&msg, &bytes).unwrap();
-    fs::write(lab.blob(&second.blob_id), &blob).unwrap();
+    let last = envelope.message.len() - 1;
+    envelope.message[last] ^= 1; // the MAC's last byte
+    fs::write(&msg, envelope.encode()).unwrap();
     let e = refused_one(&mut lab, "bob", &replay_out);
-    assert!(matches!(e, ShareError::Replay { .. }), "{e}");
+    assert!(matches!(e, ShareError::Duplicated { .. }), "{e}");
+}
+
+/// A PreKeySignalMessage with its registration id changed: libsignal does
+/// not authenticate that field (the MAC covers the inner SignalMessage).
+fn rewrap_prekey_message(message: &[u8]) -> Vec<u8> {
+    use pqxdh_lab::protobuf::fields;
+    let mut out = vec![message[0]];
+    let body = &message[1..];
+    for field in fields(body) {
+        let field = field.unwrap();
+        let raw = &body[field.tag_offset..field.payload_offset + field.payload_len];
+        if field.number == 5 {
+            // registration_id, a varint: write another value.
+            out.extend_from_slice(&[0x28, 0x01]);
+        } else {
+            out.extend_from_slice(raw);
+        }
+    }
+    out
 }
 
 #[test]
@@ -599,10 +657,10 @@ fn a_changed_identity_is_refused() {
     state["sessions"] = serde_json::json!({});
     fs::write(&state_path, state.to_string()).unwrap();
     let other = tempfile::tempdir().unwrap();
-    share::init(other.path(), &lab.relay, "bob", 1, &mut lab.rng).unwrap();
+    share::init_taking_over(other.path(), &lab.relay, "bob", 1, &mut lab.rng).unwrap();
     let e = lab.send("alice", "bob", &file).unwrap_err();
     assert!(
-        matches!(e, ShareError::IdentityChanged { ref name } if name == "bob"),
+        matches!(e, ShareError::IdentityChanged { ref name, .. } if name == "bob"),
         "{e}"
     );
 }
@@ -640,30 +698,43 @@ fn each_one_time_prekey_is_handed_out_once_then_pqxdh_runs_without_dh4() {
 }
 
 #[test]
-fn a_state_changed_by_another_command_is_never_overwritten() {
+fn a_home_is_used_by_one_command_at_a_time() {
     let mut lab = Lab::new(&["alice", "bob"]);
-    // A second command for alice loaded her state before this send…
     let alice = Name::new("alice").unwrap();
-    let mut stale = share::Home::load(&lab.homes, &alice).unwrap();
+    let held = share::Home::load(&lab.homes, &alice).unwrap();
+    // While a command holds alice's home, no other can load it.
+    let e = lab.account("alice").err().unwrap();
+    assert!(
+        matches!(e, ShareError::Home(HomeError::Busy { ref name }) if name == "alice"),
+        "{e}"
+    );
     let file = lab.file("a.txt", 10);
+    assert!(matches!(
+        lab.send("alice", "bob", &file),
+        Err(ShareError::Home(HomeError::Busy { .. }))
+    ));
+    drop(held);
     lab.send("alice", "bob", &file).unwrap();
-    let after_send = fs::read(lab.homes.join("alice/state.json")).unwrap();
-    // …so it may not write its older session over the one the send advanced:
-    // both would then encrypt with the same message key.
-    let e = stale.save().unwrap_err();
+}
+
+#[test]
+fn a_state_changed_behind_the_lock_is_never_overwritten() {
+    let lab = Lab::new(&["alice", "bob"]);
+    // A file system whose locks do nothing: someone saved meanwhile.
+    let alice = Name::new("alice").unwrap();
+    let mut home = share::Home::load(&lab.homes, &alice).unwrap();
+    let path = lab.homes.join("alice/state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    state["generation"] = serde_json::json!(state["generation"].as_u64().unwrap() + 1);
+    let theirs = state.to_string();
+    fs::write(&path, &theirs).unwrap();
+    let e = home.save().unwrap_err();
     assert!(
         matches!(e, HomeError::Changed { ref name } if name == "alice"),
         "{e}"
     );
-    assert_eq!(
-        fs::read(lab.homes.join("alice/state.json")).unwrap(),
-        after_send
-    );
-    // A fresh load saves fine.
-    share::Home::load(&lab.homes, &alice)
-        .unwrap()
-        .save()
-        .unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
 }
 
 /// Alice's client, but sending a pointer it built by hand.

@@ -6,7 +6,8 @@
 //! binary) and one function per subcommand:
 //!
 //! - `handshake.rs`: the terminal UI (no command), `--plain` and `transcript`;
-//! - `share.rs`: `share init | send | receive | inspect`;
+//! - `share.rs`: `share init | publish | send | receive | safety-number |
+//!   trust | inspect`;
 //! - `conversation.rs`: `conversation`, the messages after the handshake;
 //! - `demo.rs`: `demo image`;
 //! - `output.rs`: printing results, the same way for every command.

@@ -1,20 +1,30 @@
 //! `share`: files sent end to end encrypted through a relay folder. This file
 //! picks the folders, draws progress bars, prints results and turns errors
 //! into messages; the cryptography is in the library's `share` module.
+//!
+//! Everything printed that someone else chose (names in envelopes, file
+//! names, errors that quote them) goes through `share::escape`, so a relay
+//! cannot drive the terminal.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use pqxdh_lab::share::Account;
-use pqxdh_lab::share::{self, DirRelay, inspect};
-use rand::TryRngCore;
+use pqxdh_lab::share::escape::{escaped, escaped_path};
+use pqxdh_lab::share::publish::MAX_ONE_TIME_PREKEYS;
+use pqxdh_lab::share::safety::{known_key, own_key};
+use pqxdh_lab::share::summary::RelaySummary;
+use pqxdh_lab::share::trust::{self, Source};
+use pqxdh_lab::share::{
+    self, Account, DirRelay, HomeError, Name, Relay, SafetyNumber, ShareError, inspect, interrupt,
+};
 use rand::rand_core::UnwrapErr;
 use rand::rngs::OsRng;
+use rand::{Rng, TryRngCore};
 
 use super::output;
 
@@ -25,17 +35,21 @@ prekeys on the relay, a plain folder such as a sync folder or a shared drive. Se
 runs PQXDH on first contact (libsignal's process_prekey_bundle), encrypts the file with a fresh \
 key (AES-256-GCM in STREAM segments) onto the relay, and sends the key inside a real libsignal \
 message, the way Signal sends attachments. The relay sees names, sizes and ciphertext; \
-`share inspect` shows exactly what.";
+`share inspect` shows exactly what. It could also hand out keys of its own at a first contact: \
+compare safety numbers (`share safety-number`) to find out.";
 
 pub(crate) const SHARE_EXAMPLES: &str = "Examples:
   pqxdh-lab share --relay /tmp/relay --home /tmp/homes init alice
   pqxdh-lab share --relay /tmp/relay --home /tmp/homes init bob
   pqxdh-lab share --relay /tmp/relay --home /tmp/homes send --from alice --to bob photo.png
   pqxdh-lab share --relay /tmp/relay --home /tmp/homes receive --as bob --out received/
+  pqxdh-lab share --relay /tmp/relay --home /tmp/homes safety-number --as bob alice
+  pqxdh-lab share inspect /tmp/relay
   pqxdh-lab share inspect /tmp/relay/blobs/<id>.blob
 
 The folders can also come from PQXDH_LAB_RELAY and PQXDH_LAB_HOME; without either, both live \
-in your user data folder (for example ~/.local/share/pqxdh-lab on Linux).";
+in your user data folder (for example ~/.local/share/pqxdh-lab on Linux). One command at a time \
+uses a home: a second one waits. Ctrl-C stops a transfer and leaves no partial file.";
 
 #[derive(Debug, Args)]
 pub(crate) struct ShareArgs {
@@ -56,8 +70,16 @@ pub(crate) enum ShareCommand {
     /// Create NAME's keys, keep the private halves at home, publish the bundle.
     #[command(after_help = "Example:\n  pqxdh-lab share init bob\n\n\
 Creates IK (identity), SPK (signed prekey), PQSPK (signed Kyber1024 prekey) and a batch of \
-one-time prekeys OPK. Only public keys and signatures go to the relay.")]
+one-time prekeys OPK. Only public keys and signatures go to the relay. A name the relay already \
+holds for another identity is refused.")]
     Init(InitArgs),
+
+    /// Put NAME's public keys on the relay again, with fresh one-time prekeys.
+    #[command(after_help = "Example:\n  pqxdh-lab share publish bob\n\n\
+For an init whose relay was not writable, a relay that lost its files, or one-time prekeys that \
+ran out. The bundle is rebuilt from the home (nothing is rotated); one-time prekeys still waiting \
+on the relay are replaced, and those handed out earlier stay usable.")]
+    Publish(PublishArgs),
 
     /// Encrypt FILE for someone and put it on the relay.
     #[command(
@@ -75,8 +97,30 @@ the digest verified. A message that fails is reported, changes nothing, and stay
     )]
     Receive(ReceiveArgs),
 
-    /// Show what the server sees in a relay object (no keys used, no plaintext).
-    #[command(after_help = "Example:\n  pqxdh-lab share inspect /tmp/relay/inbox/bob/<id>.msg")]
+    /// Show the safety number two people compare to detect a key-substituting relay.
+    #[command(
+        name = "safety-number",
+        after_help = "Example:\n  pqxdh-lab share safety-number --as alice bob\n\n\
+The 60 digits come from libsignal's fingerprint of both identity keys (5200 rounds of SHA-512, \
+the names on the relay as identifiers), computed from the key your sessions use, never from the \
+relay's current bundle. Compare them with the other person over a channel the relay does not \
+control: the same digits on both screens mean each has the other's real key."
+    )]
+    SafetyNumber(SafetyNumberArgs),
+
+    /// Accept a changed identity key, after comparing safety numbers.
+    #[command(after_help = "Example:\n  pqxdh-lab share trust --as bob alice\n  \
+pqxdh-lab share trust --as bob alice --accept \"12345 67890 …\"\n\n\
+Without --accept, shows the key you know and every other key the relay offers for the name (in \
+its bundle, or in a first message waiting for you), each with its safety number, and changes \
+nothing. With --accept and the number you compared, that key is trusted from now on and the \
+session on the old key is archived.")]
+    Trust(TrustArgs),
+
+    /// Show what the server sees: in a relay object, or in a whole relay folder.
+    #[command(after_help = "Examples:\n  pqxdh-lab share inspect /tmp/relay\n  \
+pqxdh-lab share inspect /tmp/relay/inbox/bob/<id>.msg\n\n\
+No key is used: this is what the relay's operator can read.")]
     Inspect(InspectArgs),
 }
 
@@ -87,8 +131,25 @@ pub(crate) struct InitArgs {
     /// A short lowercase name, such as alice.
     pub(crate) name: String,
     /// How many one-time prekeys to publish (each first contact uses one).
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(MAX_ONE_TIME_PREKEYS)))]
     pub(crate) one_time_prekeys: u32,
+    /// Replace keys the relay holds for NAME under another identity (after a reinstall).
+    #[arg(long)]
+    pub(crate) take_over: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// Whose keys: a name made with `share init`.
+    pub(crate) name: String,
+    /// How many fresh one-time prekeys to publish.
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(MAX_ONE_TIME_PREKEYS)))]
+    pub(crate) one_time_prekeys: u32,
+    /// Replace keys the relay holds for NAME under another identity.
+    #[arg(long)]
+    pub(crate) take_over: bool,
 }
 
 #[derive(Debug, Args)]
@@ -114,8 +175,29 @@ pub(crate) struct ReceiveArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct SafetyNumberArgs {
+    /// Whose home: a name made with `share init`.
+    #[arg(long = "as", value_name = "NAME")]
+    pub(crate) name: String,
+    /// The other person.
+    pub(crate) peer: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TrustArgs {
+    /// Whose home: a name made with `share init`.
+    #[arg(long = "as", value_name = "NAME")]
+    pub(crate) name: String,
+    /// The person whose identity key changed.
+    pub(crate) peer: String,
+    /// The new safety number, as compared with PEER (60 digits; spaces allowed).
+    #[arg(long, value_name = "NUMBER")]
+    pub(crate) accept: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// A file from the relay folder: a .bundle, .opk, .msg or .blob.
+    /// A relay folder, or a file in it: a .bundle, .opk, .msg or .blob.
     pub(crate) path: PathBuf,
 }
 
@@ -126,12 +208,81 @@ pub(crate) fn run(args: ShareArgs) -> Result<ExitCode, String> {
         home,
         command,
     } = args;
+    catch_interrupts();
     match command {
         ShareCommand::Init(args) => init(Folders::open(relay, home)?, args),
+        ShareCommand::Publish(args) => publish(Folders::open(relay, home)?, args),
         ShareCommand::Send(args) => send(Folders::open(relay, home)?, args),
         ShareCommand::Receive(args) => receive(Folders::open(relay, home)?, args),
-        // It reads one file and uses no keys, so it needs neither folder.
+        ShareCommand::SafetyNumber(args) => safety_number(Folders::open(relay, home)?, args),
+        ShareCommand::Trust(args) => trust(Folders::open(relay, home)?, args),
+        // It reads the relay only, and uses no keys.
         ShareCommand::Inspect(args) => inspect(args),
+    }
+}
+
+/// Ctrl-C and SIGTERM set the library's interrupt flag: a transfer stops
+/// between two segments and removes its temporary file. A second signal,
+/// for a command that does not get that far, ends the process at once.
+fn catch_interrupts() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    let requested = interrupt::flag();
+    for (signal, code) in [(SIGINT, 130), (SIGTERM, 143)] {
+        // Registered first, so that it sees the flag before this signal sets it.
+        let _ = flag::register_conditional_shutdown(signal, code, requested.clone());
+        let _ = flag::register(signal, requested.clone());
+    }
+}
+
+/// Exit status of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
+
+/// A line on standard error that never panics (even with stderr closed or full).
+fn note(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+/// The command's error as a message, or a quiet exit for an interruption.
+fn failed(context: &str, e: ShareError) -> Result<ExitCode, String> {
+    if matches!(e, ShareError::Interrupted) {
+        note(&format!("pqxdh-lab: {context}: {e}"));
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
+    // The message may quote other people's text: escaped once more as a whole.
+    Err(format!("{context}: {}", escaped(&e.to_string())))
+}
+
+/// Said once when a command has to wait for NAME's home.
+fn waiting_notice(name: &str, told: &mut bool) {
+    if !*told {
+        note(&format!(
+            "pqxdh-lab: waiting for another command using {}'s home to finish…",
+            escaped(name)
+        ));
+        *told = true;
+    }
+}
+
+/// Runs `attempt` until NAME's home is free: one command at a time uses a
+/// home, and a second one waits for the first rather than failing.
+fn waiting_for_home<T>(
+    name: &str,
+    mut attempt: impl FnMut() -> Result<T, ShareError>,
+) -> Result<T, ShareError> {
+    let mut told = false;
+    loop {
+        match attempt() {
+            Err(ShareError::Home(HomeError::Busy { .. })) => {
+                if interrupt::requested() {
+                    return Err(ShareError::Interrupted);
+                }
+                waiting_notice(name, &mut told);
+                // A little randomness, so that waiting commands do not retry in step.
+                std::thread::sleep(Duration::from_millis(rand::rng().random_range(10..40)));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -160,6 +311,23 @@ impl Folders {
             home,
         })
     }
+
+    /// NAME's account, once no other command uses NAME's home.
+    fn account<'a>(
+        &'a self,
+        name: &str,
+        rng: &'a mut UnwrapErr<OsRng>,
+    ) -> Result<Account<'a>, ShareError> {
+        let mut told = false;
+        Account::load_waiting(
+            &self.home,
+            name,
+            &self.relay,
+            SystemTime::now,
+            rng,
+            &mut || waiting_notice(name, &mut told),
+        )
+    }
 }
 
 fn data_dir(sub: &str) -> Result<PathBuf, String> {
@@ -178,15 +346,35 @@ fn init(folders: Folders, args: InitArgs) -> Result<ExitCode, String> {
     let InitArgs {
         name,
         one_time_prekeys,
+        take_over,
     } = args;
-    let s = share::init(
-        &folders.home,
-        &folders.relay,
-        &name,
-        one_time_prekeys,
-        &mut os_rng(),
-    )
-    .map_err(|e| format!("init {name}: {e}"))?;
+    let context = format!("init {}", escaped(&name));
+    let mut rng = os_rng();
+    let made = waiting_for_home(&name, || {
+        let make = if take_over {
+            share::init_taking_over
+        } else {
+            share::init
+        };
+        make(
+            &folders.home,
+            &folders.relay,
+            &name,
+            one_time_prekeys,
+            &mut rng,
+        )
+    });
+    let s = match made {
+        Ok(s) => s,
+        Err(e) => return failed(&context, e),
+    };
+    if take_over {
+        note(&format!(
+            "pqxdh-lab: WARNING: {name}'s keys on the relay were replaced by new ones. Everyone \
+             who wrote to {name} before now refuses them until they compare safety numbers with \
+             you and run `pqxdh-lab share trust --as THEIR-NAME {name}`."
+        ));
+    }
     let text = format!(
         "{name} is ready.\n  \
            private keys: {home} (owner-only)\n  \
@@ -195,44 +383,77 @@ fn init(folders: Folders, args: InitArgs) -> Result<ExitCode, String> {
              SPK  id {spk} (signed)\n    \
              PQSPK id {pqspk} (Kyber1024, signed)\n    \
              {opks} one-time prekeys OPK\n",
-        home = s.home.display(),
-        relay = folders.relay_dir.display(),
+        home = escaped_path(&s.home),
+        relay = escaped_path(&folders.relay_dir),
         ik = hex::encode(&s.identity_key),
         spk = s.signed_pre_key_id,
         pqspk = s.kyber_pre_key_id,
         opks = s.one_time_pre_keys,
     );
-    output::print(&text, "the summary").map_err(|e| format!("init {name}: done, but {e}"))?;
+    output::print(&text, "the summary").map_err(|e| format!("{context}: done, but {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `share publish NAME`: NAME's bundle on the relay again, fresh prekeys.
+fn publish(folders: Folders, args: PublishArgs) -> Result<ExitCode, String> {
+    let PublishArgs {
+        name,
+        one_time_prekeys,
+        take_over,
+    } = args;
+    let context = format!("publish {}", escaped(&name));
+    let mut rng = os_rng();
+    let s = match folders
+        .account(&name, &mut rng)
+        .and_then(|mut account| share::publish(&mut account, one_time_prekeys, take_over))
+    {
+        Ok(s) => s,
+        Err(e) => return failed(&context, e),
+    };
+    let text = format!(
+        "{name}'s keys are on {relay}:\n    \
+           IK   {ik}\n    \
+           SPK  id {spk} (signed)\n    \
+           PQSPK id {pqspk} (Kyber1024, signed)\n    \
+           {fresh} fresh one-time prekeys OPK\n  \
+         {withdrawn} one-time prekeys still waiting were withdrawn (their private halves deleted);\n  \
+         {kept} handed out earlier keep their private halves, for first messages on their way.\n",
+        relay = escaped_path(&folders.relay_dir),
+        ik = hex::encode(&s.identity_key),
+        spk = s.signed_pre_key_id,
+        pqspk = s.kyber_pre_key_id,
+        fresh = s.published,
+        withdrawn = s.withdrawn,
+        kept = s.kept,
+    );
+    output::print(&text, "the summary").map_err(|e| format!("{context}: done, but {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `share send --from A --to B FILE`: encrypt FILE for B onto the relay.
 fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
     let SendArgs { from, to, file } = args;
+    let context = format!("send {} to {}", escaped_path(&file), escaped(&to));
     let total = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let bar = bar(total);
     if let Some(bar) = &bar {
         bar.set_message("encrypting");
     }
     let mut rng = os_rng();
-    let s = Account::load(
-        &folders.home,
-        &from,
-        &folders.relay,
-        SystemTime::now,
-        &mut rng,
-    )
-    .and_then(|mut account| {
+    let sent = folders.account(&from, &mut rng).and_then(|mut account| {
         share::send(&mut account, &to, &file, &mut |done, _| {
             if let Some(bar) = &bar {
                 bar.set_position(done);
             }
         })
-    })
-    .map_err(|e| format!("send {} to {to}: {e}", file.display()))?;
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let s = match sent {
+        Ok(s) => s,
+        Err(e) => return failed(&context, e),
+    };
     let mut text = String::new();
     if s.first_contact {
         let _ = writeln!(
@@ -248,7 +469,7 @@ fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
     let _ = writeln!(
         text,
         "Sent {} ({} bytes) to {to}: blob {} ({} bytes, SHA-256 {}), key in a {} ({} bytes).",
-        file.display(),
+        escaped_path(&file),
         s.plaintext_len,
         s.blob_id,
         s.blob_len,
@@ -256,8 +477,7 @@ fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
         s.message_type.libsignal_name(),
         s.message_len
     );
-    output::print(&text, "the summary")
-        .map_err(|e| format!("send {} to {to}: sent, but {e}", file.display()))?;
+    output::print(&text, "the summary").map_err(|e| format!("{context}: sent, but {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -265,20 +485,15 @@ fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
 /// with 1 if any message was refused (it stays on the relay).
 fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
     let ReceiveArgs { name, out } = args;
+    let context = format!("receive as {}", escaped(&name));
     let mut current: Option<ProgressBar> = None;
     let mut rng = os_rng();
-    let report = Account::load(
-        &folders.home,
-        &name,
-        &folders.relay,
-        SystemTime::now,
-        &mut rng,
-    )
-    .and_then(|mut account| {
+    let received = folders.account(&name, &mut rng).and_then(|mut account| {
         share::receive(&mut account, &out, &mut |file, done, total| {
             if current.is_none() {
                 current = bar(total);
                 if let Some(bar) = &current {
+                    // `file` is already a safe file name (no control characters).
                     bar.set_message(format!("decrypting {file}"));
                 }
             }
@@ -290,44 +505,219 @@ fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
                 }
             }
         })
-    })
-    .map_err(|e| format!("receive as {name}: {e}"))?;
+    });
+    if let Some(bar) = current {
+        bar.finish_and_clear();
+    }
+    let report = match received {
+        Ok(report) => report,
+        Err(e) => return failed(&context, e),
+    };
     let mut text = String::new();
     for f in &report.files {
         let _ = writeln!(
             text,
             "Received {} ({} bytes) from {} in a {}.",
-            f.path.display(),
+            escaped_path(&f.path),
             f.size,
             f.from,
             f.message_type.libsignal_name()
         );
     }
-    if report.files.is_empty() && report.failures.is_empty() {
-        let _ = writeln!(text, "Nothing waiting for {name}.");
-    }
-    // The refusals are reported even if the list above could not be printed.
-    let printed = output::print(&text, "the list of received files");
-    for (id, e) in &report.failures {
-        eprintln!(
-            "pqxdh-lab: receive as {name}: message {id} refused: {e}\n  \
-             (it stays on the relay as {}; delete that file to discard it)",
-            folders.relay.message_path(&name, id).display()
+    for done in &report.already_received {
+        let _ = writeln!(
+            text,
+            "Message {} from {} was received before and was still on the relay; {}.",
+            done.message_id,
+            done.from,
+            match &done.not_removed {
+                None => "removed it from the relay now".to_string(),
+                Some(e) => format!("it could not be removed: {}", escaped(&e.to_string())),
+            }
         );
     }
-    printed.map_err(|e| format!("receive as {name}: done, but {e}"))?;
+    if report.files.is_empty() && report.failures.is_empty() && report.already_received.is_empty() {
+        let _ = writeln!(text, "Nothing waiting for {name}.");
+    }
+    // The problems are reported even if the list above could not be printed.
+    let printed = output::print(&text, "the list of received files");
+    for f in &report.files {
+        for problem in &f.afterwards {
+            note(&format!(
+                "pqxdh-lab: {context}: {} is received, but {}",
+                escaped_path(&f.path),
+                escaped(&problem.to_string())
+            ));
+        }
+    }
+    for (id, e) in &report.failures {
+        note(&format!(
+            "pqxdh-lab: {context}: message {id} refused: {}\n  \
+             (it stays on the relay as {}; delete that file to discard it)",
+            escaped(&e.to_string()),
+            escaped_path(&folders.relay.message_path(&name, id))
+        ));
+    }
+    printed.map_err(|e| format!("{context}: done, but {e}"))?;
     if !report.failures.is_empty() {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `share inspect PATH`: what the server can and cannot read in one object.
+/// A safety number as people read it aloud: three rows of four groups.
+fn number_block(number: &SafetyNumber) -> String {
+    number
+        .rows()
+        .iter()
+        .map(|row| format!("    {row}\n"))
+        .collect()
+}
+
+/// A key as a short hex string.
+fn short_key(bytes: &[u8]) -> String {
+    pqxdh_lab::views::hexfmt::short_hex(bytes, 21)
+}
+
+/// `share safety-number --as A B`: the 60 digits A and B compare.
+fn safety_number(folders: Folders, args: SafetyNumberArgs) -> Result<ExitCode, String> {
+    let SafetyNumberArgs { name, peer } = args;
+    let context = format!("safety-number as {}", escaped(&name));
+    let mut rng = os_rng();
+    let computed = folders.account(&name, &mut rng).and_then(|account| {
+        let peer = Name::new(&peer)?;
+        let number = share::safety_number(&account, &peer)?;
+        let theirs = known_key(&account, &peer).map(|k| k.serialize());
+        Ok((number, own_key(&account).serialize(), theirs))
+    });
+    let (number, mine, theirs) = match computed {
+        Ok(found) => found,
+        Err(e) => return failed(&context, e),
+    };
+    let text = format!(
+        "Safety number of {name} and {peer}:\n\n{block}\n\
+         {peer} runs `pqxdh-lab share safety-number --as {peer} {name}` and must see the same \
+         60 digits.\nCompare them in person or over a channel the relay does not control (a \
+         call, a meeting).\nDifferent digits: one of you was given keys that are not the \
+         other's, so someone in between\n(the relay) can read what you send each other.\n\n\
+         Computed from {name}'s IK {mine} and the IK {name}'s sessions use for {peer},\n\
+         {theirs}, never from the relay's current bundle.\n",
+        block = number_block(&number),
+        mine = short_key(&mine),
+        theirs = theirs.map(|k| short_key(&k)).unwrap_or_default(),
+    );
+    output::print(&text, "the safety number").map_err(|e| format!("{context}: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `share trust --as A B [--accept NUMBER]`: see or accept a changed key.
+fn trust(folders: Folders, args: TrustArgs) -> Result<ExitCode, String> {
+    let TrustArgs { name, peer, accept } = args;
+    let context = format!("trust as {}", escaped(&name));
+    let mut rng = os_rng();
+    let accept = match accept.as_deref().map(SafetyNumber::parse) {
+        None => None,
+        Some(Some(number)) => Some(number),
+        Some(None) => {
+            return Err(format!(
+                "{context}: --accept takes the 60-digit safety number (spaces allowed)"
+            ));
+        }
+    };
+    let mut text = String::new();
+    let done = folders.account(&name, &mut rng).and_then(|mut account| {
+        let peer = Name::new(&peer)?;
+        let review = trust::review(&account, &peer)?;
+        match &review.known {
+            Some((key, number)) => {
+                let _ = writeln!(
+                    text,
+                    "{name} knows {peer} by IK {}, safety number\n{}",
+                    short_key(&key.serialize()),
+                    number_block(number)
+                );
+            }
+            None => {
+                let _ = writeln!(text, "{name} has no identity key for {peer} yet.\n");
+            }
+        }
+        if review.offered.is_empty() {
+            let _ = writeln!(
+                text,
+                "The relay offers no other identity key for {peer}: nothing to trust."
+            );
+            return Ok(());
+        }
+        let Some(number) = &accept else {
+            for o in &review.offered {
+                let seen: Vec<String> = o
+                    .seen_in
+                    .iter()
+                    .map(|s| match s {
+                        Source::Bundle => format!("{peer}'s bundle on the relay"),
+                        Source::Message(id) => format!("first message {id} in {name}'s inbox"),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    text,
+                    "Offered instead: IK {} (in {}), safety number\n{}",
+                    short_key(&o.identity_key.serialize()),
+                    seen.join(", "),
+                    number_block(&o.safety_number)
+                );
+            }
+            let _ = writeln!(
+                text,
+                "Nothing was changed. Compare the new number with {peer} over a channel the relay \
+                 does not control\n(`pqxdh-lab share safety-number --as {peer} {name}` on their \
+                 side). If it is the same, accept that key:\n  \
+                 pqxdh-lab share trust --as {name} {peer} --accept \"NUMBER\""
+            );
+            return Ok(());
+        };
+        let chosen = trust::accept(&mut account, &peer, number)?;
+        let _ = writeln!(
+            text,
+            "{name} now trusts IK {} for {peer}, safety number\n{}\
+             The session on the old key is archived; the next message starts a new one.",
+            short_key(&chosen.identity_key.serialize()),
+            number_block(&chosen.safety_number)
+        );
+        Ok(())
+    });
+    if let Err(e) = done {
+        return failed(&context, e);
+    }
+    output::print(&text, "the keys").map_err(|e| format!("{context}: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `share inspect PATH`: what the server can and cannot read, in one object
+/// or in a whole relay folder.
 fn inspect(args: InspectArgs) -> Result<ExitCode, String> {
     let path = &args.path;
-    let i = inspect::inspect(path).map_err(|e| format!("inspect {}: {e}", path.display()))?;
+    let context = format!("inspect {}", escaped_path(path));
+    if path.is_dir() {
+        let summary = match DirRelay::existing(path).and_then(|relay| relay.summary()) {
+            Ok(summary) => summary,
+            Err(e) => return failed(&context, e.into()),
+        };
+        let text = describe_relay(path, &summary, SystemTime::now());
+        output::print(&text, "the summary").map_err(|e| format!("{context}: {e}"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let i = match inspect::inspect(path) {
+        Ok(i) => i,
+        Err(e) => return failed(&context, e),
+    };
     let mut text = String::new();
-    let _ = writeln!(text, "{}: {} ({} bytes)", path.display(), i.kind, i.size);
+    let _ = writeln!(
+        text,
+        "{}: {} ({} bytes)",
+        escaped_path(path),
+        i.kind,
+        i.size
+    );
     let _ = writeln!(text, "What the server can read:");
     let width = i
         .lines
@@ -342,9 +732,105 @@ fn inspect(args: InspectArgs) -> Result<ExitCode, String> {
     for h in &i.hidden {
         let _ = writeln!(text, "  - {h}");
     }
-    output::print(&text, "the inspection")
-        .map_err(|e| format!("inspect {}: {e}", path.display()))?;
+    output::print(&text, "the inspection").map_err(|e| format!("{context}: {e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long ago `time` (seconds since 1970) was.
+fn ago(time: Option<u64>, now: SystemTime) -> String {
+    let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let Some(secs) = time.map(|t| now.saturating_sub(t)) else {
+        return "time unknown".into();
+    };
+    match secs {
+        0..60 => format!("{secs} s ago"),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+/// A relay folder as its operator sees it. Names and ids from the relay are
+/// escaped: a relay's file names and envelopes are anyone's to write.
+fn describe_relay(root: &Path, s: &RelaySummary, now: SystemTime) -> String {
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: a relay folder, as its operator sees it ({} users, {} blobs)\n",
+        escaped_path(root),
+        s.users.len(),
+        s.blobs.len()
+    );
+    for u in &s.users {
+        let ik = match &u.identity_key {
+            Some(ik) => format!("IK {}", short_key(&hex::decode(ik).unwrap_or_default())),
+            None => "no bundle".into(),
+        };
+        let _ = writeln!(
+            text,
+            "{}  {ik}  {} one-time prekeys left  {} waiting",
+            escaped(&u.name),
+            u.prekeys_left,
+            u.waiting.len()
+        );
+        for m in &u.waiting {
+            let _ = writeln!(
+                text,
+                "  message {}: {} → {}, {}, {}, {} bytes, {}",
+                escaped(&m.id),
+                escaped(&m.from),
+                escaped(&m.to),
+                m.kind,
+                m.message_type,
+                m.size,
+                ago(m.time, now)
+            );
+        }
+    }
+    if !s.blobs.is_empty() {
+        let _ = writeln!(text, "\nblobs (encrypted files):");
+        for b in &s.blobs {
+            let _ = writeln!(
+                text,
+                "  {}  {} bytes, {}, first bytes {}",
+                escaped(&b.id),
+                b.size,
+                ago(b.time, now),
+                b.first_bytes
+            );
+        }
+    }
+    if !s.refused.is_empty() {
+        let _ = writeln!(text, "\nnot what their place says (refused unread):");
+        for r in &s.refused {
+            let _ = writeln!(text, "  {}: {}", escaped(&r.path), escaped(&r.reason));
+        }
+    }
+    let _ = writeln!(text, "\nWhat the operator learns from this:");
+    let conversations = s.conversations();
+    if conversations.is_empty() {
+        let _ = writeln!(
+            text,
+            "  - who has keys here, and how many first contacts they can still take"
+        );
+    }
+    for c in &conversations {
+        let _ = writeln!(
+            text,
+            "  - {} writes to {}: {} message(s), {} bytes",
+            escaped(&c.from),
+            escaped(&c.to),
+            c.messages,
+            c.bytes
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  - each file's exact size, and when it arrived\n\
+         What it cannot read: the files, their names, their keys, which blob a message points \
+         to, any private key."
+    );
+    text
 }
 
 /// Files smaller than this finish before a bar would be readable.

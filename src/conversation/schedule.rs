@@ -44,7 +44,7 @@ fn sender(pattern: Pattern, message: usize) -> Party {
     match pattern {
         Pattern::PingPong | Pattern::Late => alice_if(message % 2 == 1),
         Pattern::AliceOnly => Party::Alice,
-        Pattern::Bursts => alice_if((message - 1) / 3 % 2 == 0),
+        Pattern::Bursts => alice_if(((message - 1) / 3).is_multiple_of(2)),
     }
 }
 

@@ -1,12 +1,22 @@
 //! Writes that are all-or-nothing: a reader (or a crash) sees the old file or
 //! the complete new one, never half of it. Private files are owner-only from
 //! the moment they exist, not chmod-ed afterwards.
+//!
+//! A temporary file is deleted when it is dropped, which covers errors and
+//! Ctrl-C (`interrupt.rs`). A process that is killed outright leaves its
+//! temporary file behind; [`sweep`] removes such leftovers. It can tell them
+//! from files still being written because a writer holds a lock on its
+//! temporary file for as long as it lives, and the operating system releases
+//! that lock when the process ends, however it ends.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use rand::Rng;
+
+use super::regular_file;
 
 /// Who may read a file or folder, from the moment it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,16 +50,24 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates `.pqxdh-lab-RANDOM.partial` in `dir`, RANDOM being 16 hex
     /// digits. The random part keeps two writers of the same folder from
-    /// colliding.
+    /// colliding. The file is locked until it is committed or dropped, so
+    /// that [`sweep`] leaves it alone.
     pub fn create_in(dir: &Path, access: Access) -> io::Result<Self> {
         let mut rng = rand::rng();
         for _ in 0..16 {
-            let temp = dir.join(format!(".pqxdh-lab-{:016x}.partial", rng.random::<u64>()));
+            let temp = dir.join(format!(
+                "{TEMP_PREFIX}{:016x}{TEMP_SUFFIX}",
+                rng.random::<u64>()
+            ));
             let mut options = OpenOptions::new();
             options.write(true).create_new(true);
             set_mode(&mut options, access);
             match options.open(&temp) {
                 Ok(file) => {
+                    // Where locks are not supported the file is merely not
+                    // protected from a sweep, which also needs it to be old
+                    // in shared folders.
+                    let _ = file.try_lock();
                     return Ok(Self {
                         file: Some(file),
                         temp,
@@ -92,10 +110,10 @@ impl AtomicFile {
     /// received file must not overwrite something the user already has. On
     /// failure the temporary file is handed back, so another name can be tried.
     pub fn commit_new(mut self, dest: &Path) -> Result<(), (Self, io::Error)> {
-        if let Some(file) = self.file.as_ref() {
-            if let Err(e) = file.sync_all() {
-                return Err((self, e));
-            }
+        if let Some(file) = self.file.as_ref()
+            && let Err(e) = file.sync_all()
+        {
+            return Err((self, e));
         }
         // A hard link fails if `dest` exists, which a rename would not.
         let result = match fs::hard_link(&self.temp, dest) {
@@ -123,6 +141,74 @@ impl Drop for AtomicFile {
             let _ = fs::remove_file(&self.temp);
         }
     }
+}
+
+/// How a temporary file of ours is named: `.pqxdh-lab-` 16 hex digits `.partial`.
+const TEMP_PREFIX: &str = ".pqxdh-lab-";
+const TEMP_SUFFIX: &str = ".partial";
+
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Which temporary files a [`sweep`] may take for leftovers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sweep {
+    /// A folder that only this computer writes to (a home, an output
+    /// folder): a temporary file that no process holds locked is a leftover.
+    Local,
+    /// A folder that other computers may write to as well (a relay in a sync
+    /// folder), where their locks are not visible here: a leftover must also
+    /// have been untouched for [`STALE_AFTER`]. A live writer touches its
+    /// file with every segment it writes.
+    Shared,
+}
+
+/// How long an unlocked temporary file in a shared folder must have been
+/// untouched before a sweep removes it.
+pub const STALE_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Removes the temporary files that writers which are gone left in `dir`
+/// (only files named the way [`AtomicFile`] names them). Returns how many it
+/// removed. Best effort: a file it cannot check or remove is left alone.
+pub fn sweep(dir: &Path, how: Sweep) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(is_temp_name) {
+            continue;
+        }
+        let path = entry.path();
+        if is_leftover(&path, how) && fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+fn is_leftover(path: &Path, how: Sweep) -> bool {
+    // A FIFO or a link under our naming is not ours: never opened, never removed.
+    let Ok(file) = regular_file::open(path) else {
+        return false;
+    };
+    if how == Sweep::Shared {
+        let untouched = file
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok());
+        if untouched.is_none_or(|age| age < STALE_AFTER) {
+            return false;
+        }
+    }
+    // Locked: its writer is alive. The lock is released again when `file`
+    // is dropped, before the removal.
+    file.try_lock().is_ok()
 }
 
 /// Writes `bytes` to `path` atomically.

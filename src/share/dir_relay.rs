@@ -8,6 +8,10 @@
 //! RELAY/inbox/NAME/ID.msg          envelopes waiting for NAME
 //! RELAY/blobs/ID.blob              encrypted files
 //! ```
+//!
+//! Several users of one computer can share a relay folder through a group:
+//! every folder and file the relay creates copies the group permissions of
+//! the relay folder itself (see [`Perms`]).
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -16,19 +20,113 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
 
-use super::atomic::{self, Access, AtomicFile, Durability};
+use super::atomic::{self, Access, AtomicFile, Durability, Sweep};
 use super::names::is_relay_id;
-use super::relay::{BlobUpload, Relay, RelayError, RelayResult};
+use super::regular_file::{self, Refusal};
+use super::relay::{
+    BlobUpload, MAX_BUNDLE_BYTES, MAX_MESSAGE_BYTES, MAX_PREKEY_BYTES, Relay, RelayError,
+    RelayResult,
+};
+use super::summary::{self, RelaySummary};
 use crate::engine::ServerBundle;
+
+/// The folders of a relay, under its root.
+pub const SUBFOLDERS: [&str; 4] = ["bundles", "prekeys", "inbox", "blobs"];
 
 pub struct DirRelay {
     root: PathBuf,
+    perms: Perms,
 }
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> RelayError + '_ {
+/// Unix permission bits the relay gives what it creates, taken from the
+/// relay folder: a folder made group-writable and set-group-id (`chmod
+/// 2770`) gets sub-folders like it and files its group can read, whatever
+/// the umask of the user who happens to write first. Sticky and set-user-id
+/// bits are not copied: the recipient must be able to delete the messages
+/// and blobs that others wrote.
+#[derive(Debug, Clone, Copy)]
+struct Perms {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    dir: u32,
+    #[cfg_attr(not(unix), allow(dead_code))]
+    file: u32,
+}
+
+impl Perms {
+    #[cfg(unix)]
+    fn of(root: &Path) -> io::Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(root)?.permissions().mode() & 0o7777;
+        Ok(Self {
+            dir: mode & 0o2777,
+            file: 0o644 & (mode | 0o600),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_root: &Path) -> io::Result<Self> {
+        Ok(Self { dir: 0, file: 0 })
+    }
+
+    /// Gives a folder the relay's folder permissions. Only the folder's
+    /// owner may change them; for anyone else this is a no-op.
+    fn apply_to_dir(self, dir: &Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(self.dir));
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
+    }
+
+    fn apply_to_file(self, file: &fs::File) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(self.file))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = file;
+            Ok(())
+        }
+    }
+}
+
+/// An error reading the relay.
+fn read_err(path: &Path) -> impl FnOnce(io::Error) -> RelayError + '_ {
     move |source| RelayError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// An error writing to the relay: "permission denied" gets advice.
+fn write_err(path: &Path) -> impl FnOnce(io::Error) -> RelayError + '_ {
+    move |source| match source.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            RelayError::NotWritable {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+        _ => RelayError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
+/// A relay file that could not be read safely.
+fn refused<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(Refusal) -> RelayError + 'a {
+    move |refusal| match refusal {
+        Refusal::Io(source) => read_err(path)(source),
+        other => RelayError::Refused {
+            what,
+            path: path.to_path_buf(),
+            reason: other.to_string(),
+        },
     }
 }
 
@@ -41,30 +139,81 @@ fn check_id(id: &str) -> RelayResult<()> {
     }
 }
 
+/// The identity key in a bundle's bytes, if they are a bundle at all.
+fn identity_of(bundle: &[u8]) -> Option<Vec<u8>> {
+    ServerBundle::decode(bundle).ok().map(|b| b.identity_key)
+}
+
 impl DirRelay {
     /// Opens (creating if needed) a relay folder.
     pub fn open(root: impl Into<PathBuf>) -> RelayResult<Self> {
         let root = root.into();
-        for sub in ["bundles", "prekeys", "inbox", "blobs"] {
-            let dir = root.join(sub);
-            atomic::create_dir(&dir, Access::Shared).map_err(io_err(&dir))?;
+        atomic::create_dir(&root, Access::Shared).map_err(write_err(&root))?;
+        let perms = Perms::of(&root).map_err(read_err(&root))?;
+        let relay = Self { root, perms };
+        for sub in SUBFOLDERS {
+            relay.make_dir(&relay.root.join(sub))?;
         }
-        Ok(Self { root })
+        // What interrupted uploads left (their writers are gone).
+        atomic::sweep(&relay.root.join("blobs"), Sweep::Shared);
+        atomic::sweep(&relay.root.join("bundles"), Sweep::Shared);
+        Ok(relay)
+    }
+
+    /// Opens a relay folder that must exist already, creating and sweeping
+    /// nothing: for looking at it.
+    pub fn existing(root: impl Into<PathBuf>) -> RelayResult<Self> {
+        let root = root.into();
+        let is_relay = SUBFOLDERS.iter().any(|sub| root.join(sub).is_dir());
+        if !is_relay {
+            return Err(RelayError::Refused {
+                what: "folder",
+                path: root,
+                reason: format!(
+                    "it is not a relay folder (it has none of {})",
+                    SUBFOLDERS.map(|s| format!("{s}/")).join(", ")
+                ),
+            });
+        }
+        let perms = Perms::of(&root).map_err(read_err(&root))?;
+        Ok(Self { root, perms })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    fn bundle_path(&self, name: &str) -> PathBuf {
+    fn make_dir(&self, dir: &Path) -> RelayResult<()> {
+        atomic::create_dir(dir, Access::Shared).map_err(write_err(dir))?;
+        self.perms.apply_to_dir(dir);
+        Ok(())
+    }
+
+    /// Writes `bytes` to `path` atomically, readable as the relay folder says.
+    fn write(&self, path: &Path, bytes: &[u8]) -> RelayResult<()> {
+        let mut file = self.temp_file(path)?;
+        file.file().write_all(bytes).map_err(write_err(path))?;
+        file.commit(path).map_err(write_err(path))
+    }
+
+    fn temp_file(&self, dest: &Path) -> RelayResult<AtomicFile> {
+        let dir = dest.parent().unwrap_or(&self.root);
+        let mut file = AtomicFile::create_in(dir, Access::Shared).map_err(write_err(dir))?;
+        self.perms
+            .apply_to_file(file.file())
+            .map_err(write_err(dir))?;
+        Ok(file)
+    }
+
+    pub fn bundle_path(&self, name: &str) -> PathBuf {
         self.root.join("bundles").join(format!("{name}.bundle"))
     }
 
-    fn prekey_dir(&self, name: &str) -> PathBuf {
+    pub(crate) fn prekey_dir(&self, name: &str) -> PathBuf {
         self.root.join("prekeys").join(name)
     }
 
-    fn inbox_dir(&self, name: &str) -> PathBuf {
+    pub(crate) fn inbox_dir(&self, name: &str) -> PathBuf {
         self.root.join("inbox").join(name)
     }
 
@@ -77,25 +226,57 @@ impl DirRelay {
     }
 
     /// Files in `dir` ending in `.ext`, by name (ids sort oldest first).
-    fn list(dir: &Path, ext: &str) -> RelayResult<Vec<String>> {
+    pub(crate) fn list(dir: &Path, ext: &str) -> RelayResult<Vec<String>> {
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_err(dir)(e)),
+            Err(e) => return Err(read_err(dir)(e)),
         };
         let mut ids = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(io_err(dir))?;
+            let entry = entry.map_err(read_err(dir))?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if let Some(id) = name.strip_suffix(ext).and_then(|s| s.strip_suffix('.')) {
-                if check_id(id).is_ok() {
-                    ids.push(id.to_string());
-                }
+            if let Some(id) = name.strip_suffix(ext).and_then(|s| s.strip_suffix('.'))
+                && check_id(id).is_ok()
+            {
+                ids.push(id.to_string());
             }
         }
         ids.sort();
         Ok(ids)
+    }
+
+    /// Takes the one-time prekey file `id` out of `dir` by renaming it: of
+    /// two processes claiming the same prekey, exactly one succeeds. `None`
+    /// if someone else was first.
+    fn claim(&self, dir: &Path, id: &str, why: &str) -> RelayResult<Option<PathBuf>> {
+        let path = dir.join(format!("{id}.opk"));
+        let claimed = dir.join(format!(".{why}-{id}-{:08x}", rand::rng().random::<u32>()));
+        match fs::rename(&path, &claimed) {
+            Ok(()) => Ok(Some(claimed)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            // Anything else (a relay folder the user may not write) is
+            // reported: quietly going on would mean a PQXDH without DH4.
+            Err(e) => Err(write_err(&path)(e)),
+        }
+    }
+
+    /// Withdraws every one-time prekey still waiting for `name`; returns the
+    /// ids of those it took (a sender may claim one meanwhile: that one is
+    /// not among them).
+    fn withdraw_prekeys(&self, name: &str) -> RelayResult<Vec<u32>> {
+        let dir = self.prekey_dir(name);
+        let mut withdrawn = Vec::new();
+        for id in Self::list(&dir, "opk")? {
+            if let Some(claimed) = self.claim(&dir, &id, "withdrawn")? {
+                fs::remove_file(&claimed).map_err(write_err(&claimed))?;
+                if let Ok(id) = id.parse() {
+                    withdrawn.push(id);
+                }
+            }
+        }
+        Ok(withdrawn)
     }
 }
 
@@ -105,40 +286,67 @@ impl Relay for DirRelay {
         name: &str,
         bundle: &[u8],
         one_time_prekeys: &[(u32, Vec<u8>)],
-    ) -> RelayResult<()> {
+        take_over: bool,
+    ) -> RelayResult<Vec<u32>> {
         check_id(name)?;
-        let dir = self.prekey_dir(name);
-        atomic::create_dir(&dir, Access::Shared).map_err(io_err(&dir))?;
-        for (id, key) in one_time_prekeys {
-            let path = dir.join(format!("{id:08}.opk"));
-            atomic::write(&path, key, Access::Shared).map_err(io_err(&path))?;
-        }
-        // The bundle last: a sender who sees it can also find the prekeys.
         let path = self.bundle_path(name);
-        atomic::write(&path, bundle, Access::Shared).map_err(io_err(&path))
+        let new_name = match self.peek_bundle(name)? {
+            None => true,
+            Some(held) => {
+                let held = identity_of(&held);
+                // Bytes that are no bundle hold no identity: the name is free to fix.
+                let someone_else = held.is_some() && held != identity_of(bundle);
+                if someone_else && !take_over {
+                    return Err(RelayError::NameTaken {
+                        name: name.to_string(),
+                    });
+                }
+                false
+            }
+        };
+        if new_name {
+            // Claim the name first, with a write that fails if the bundle
+            // exists: of two publishers racing for a new name, one wins, and
+            // the other one is judged again against the winner's bundle.
+            let mut file = self.temp_file(&path)?;
+            file.file().write_all(bundle).map_err(write_err(&path))?;
+            match file.commit_new(&path) {
+                Ok(()) => {}
+                Err((_, e)) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    return self.publish(name, bundle, one_time_prekeys, take_over);
+                }
+                Err((_, e)) => return Err(write_err(&path)(e)),
+            }
+        }
+        let dir = self.prekey_dir(name);
+        self.make_dir(&dir)?;
+        atomic::sweep(&dir, Sweep::Shared);
+        let withdrawn = self.withdraw_prekeys(name)?;
+        for (id, key) in one_time_prekeys {
+            self.write(&dir.join(format!("{id:08}.opk")), key)?;
+        }
+        if !new_name {
+            // Replaced last: a sender who sees the new bundle also finds its prekeys.
+            self.write(&path, bundle)?;
+        }
+        Ok(withdrawn)
     }
 
     fn fetch_bundle(&self, name: &str) -> RelayResult<Vec<u8>> {
-        check_id(name)?;
-        let path = self.bundle_path(name);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(RelayError::UnknownName(name.to_string()));
-            }
-            Err(e) => return Err(io_err(&path)(e)),
-        };
+        let bytes = self
+            .peek_bundle(name)?
+            .ok_or_else(|| RelayError::UnknownName(name.to_string()))?;
         let dir = self.prekey_dir(name);
         for id in Self::list(&dir, "opk")? {
-            let path = dir.join(format!("{id}.opk"));
-            // Renaming claims the prekey: of two senders racing for it, one wins.
-            let claimed = dir.join(format!(".claimed-{id}-{:08x}", rand::rng().random::<u32>()));
-            if fs::rename(&path, &claimed).is_err() {
+            let Some(claimed) = self.claim(&dir, &id, "claimed")? else {
                 continue;
-            }
-            let key = fs::read(&claimed).map_err(io_err(&claimed))?;
-            fs::remove_file(&claimed).map_err(io_err(&claimed))?;
-            let Ok(id) = id.parse::<u32>() else { continue };
+            };
+            let key = regular_file::read(&claimed, MAX_PREKEY_BYTES);
+            fs::remove_file(&claimed).map_err(write_err(&claimed))?;
+            // Something planted under a prekey's name is not a prekey.
+            let (Ok(key), Ok(id)) = (key, id.parse::<u32>()) else {
+                continue;
+            };
             // A relay can add a prekey to the bundle: one-time prekeys are not
             // signed (only SPK_B and PQSPK_B are), which is why DH4 is optional.
             return match ServerBundle::decode(&bytes) {
@@ -153,6 +361,16 @@ impl Relay for DirRelay {
         Ok(bytes)
     }
 
+    fn peek_bundle(&self, name: &str) -> RelayResult<Option<Vec<u8>>> {
+        check_id(name)?;
+        let path = self.bundle_path(name);
+        match regular_file::read(&path, MAX_BUNDLE_BYTES) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(Refusal::Io(e)) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(refusal) => Err(refused("bundle", &path)(refusal)),
+        }
+    }
+
     fn prekeys_left(&self, name: &str) -> RelayResult<usize> {
         check_id(name)?;
         Ok(Self::list(&self.prekey_dir(name), "opk")?.len())
@@ -160,47 +378,54 @@ impl Relay for DirRelay {
 
     fn upload_blob(&self, blob_id: &str) -> RelayResult<Box<dyn BlobUpload + '_>> {
         check_id(blob_id)?;
-        let dir = self.root.join("blobs");
-        let file = AtomicFile::create_in(&dir, Access::Shared).map_err(io_err(&dir))?;
+        let dest = self.blob_path(blob_id);
+        let file = self.temp_file(&dest)?;
         Ok(Box::new(DirUpload {
             file: Some(file),
-            dest: self.blob_path(blob_id),
+            dest,
         }))
     }
 
     fn open_blob(&self, blob_id: &str) -> RelayResult<Box<dyn Read + Send>> {
         check_id(blob_id)?;
         let path = self.blob_path(blob_id);
-        match fs::File::open(&path) {
+        match regular_file::open(&path) {
             Ok(file) => Ok(Box::new(file)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(Refusal::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
                 Err(RelayError::NoBlob(blob_id.to_string()))
             }
-            Err(e) => Err(io_err(&path)(e)),
+            Err(refusal) => Err(refused("blob", &path)(refusal)),
         }
     }
 
     fn delete_blob(&self, blob_id: &str) -> RelayResult<()> {
         check_id(blob_id)?;
-        let path = self.blob_path(blob_id);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(&path)(e)),
-            _ => Ok(()),
-        }
+        remove(&self.blob_path(blob_id))
     }
 
     fn post(&self, to: &str, envelope: &[u8]) -> RelayResult<String> {
         check_id(to)?;
         let dir = self.inbox_dir(to);
-        atomic::create_dir(&dir, Access::Shared).map_err(io_err(&dir))?;
+        if envelope.len() as u64 > MAX_MESSAGE_BYTES {
+            return Err(RelayError::Refused {
+                what: "message",
+                path: dir,
+                reason: Refusal::TooLarge {
+                    size: envelope.len() as u64,
+                    max: MAX_MESSAGE_BYTES,
+                }
+                .to_string(),
+            });
+        }
+        self.make_dir(&dir)?;
+        atomic::sweep(&dir, Sweep::Shared);
         // Time first, so that sorting the names lists messages oldest first.
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         let id = format!("{nanos:020}-{:08x}", rand::rng().random::<u32>());
-        let path = self.message_path(to, &id);
-        atomic::write(&path, envelope, Access::Shared).map_err(io_err(&path))?;
+        self.write(&self.message_path(to, &id), envelope)?;
         Ok(id)
     }
 
@@ -213,14 +438,25 @@ impl Relay for DirRelay {
         check_id(name)?;
         check_id(message_id)?;
         let path = self.message_path(name, message_id);
-        fs::read(&path).map_err(io_err(&path))
+        regular_file::read(&path, MAX_MESSAGE_BYTES).map_err(refused("message", &path))
     }
 
     fn delete(&self, name: &str, message_id: &str) -> RelayResult<()> {
         check_id(name)?;
         check_id(message_id)?;
-        let path = self.message_path(name, message_id);
-        fs::remove_file(&path).map_err(io_err(&path))
+        remove(&self.message_path(name, message_id))
+    }
+
+    fn summary(&self) -> RelayResult<RelaySummary> {
+        summary::of_folder(self)
+    }
+}
+
+/// Deletes a relay file; one already gone is not an error.
+fn remove(path: &Path) -> RelayResult<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(write_err(path)(e)),
+        _ => Ok(()),
     }
 }
 
@@ -260,6 +496,6 @@ impl BlobUpload for DirUpload {
         // the relay's business, and the sender still has the file. Forcing a
         // gigabyte to disk here would double the time of a send.
         file.commit_with(&dest, Durability::Visible)
-            .map_err(io_err(&dest))
+            .map_err(write_err(&dest))
     }
 }

@@ -2,7 +2,8 @@
 //! it. One JSON file (`HOME/NAME/state.json`, owner-only) holds everything
 //! libsignal's stores need, each record in libsignal's own serialization (hex).
 //! It is rewritten atomically after each change, so a crash leaves the old
-//! state or the new one, never a mix.
+//! state or the new one, never a mix. A loaded home holds the home's lock
+//! (`lock.rs`) until it is dropped: one command at a time per home.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -13,8 +14,11 @@ use libsignal_protocol::{IdentityKey, IdentityKeyPair};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::atomic::{self, Access};
+use super::atomic::{self, Access, AtomicFile, Sweep};
+use super::escape::escaped_path;
+use super::lock::HomeLock;
 use super::names::Name;
+use super::received::Received;
 use super::store::{Identities, KyberPreKeys, PreKeys, Sessions, SignedPreKeys, Stores};
 
 const STATE_FILE: &str = "state.json";
@@ -23,22 +27,38 @@ const FORMAT: u32 = 1;
 #[derive(Debug, Error)]
 pub enum HomeError {
     #[error(
-        "{name} has no home folder at {path} (run `pqxdh-lab share init {name}` first, \
-         with the same --home)"
+        "{name} has no home folder at {} (run `pqxdh-lab share init {name}` first, \
+         with the same --home)",
+        escaped_path(.path)
     )]
     Missing { name: String, path: PathBuf },
     #[error(
-        "{name}'s state file {path} is corrupt ({reason}); it holds private keys, so it is \
-         never repaired automatically: restore it from a backup"
+        "{name}'s state file {} is corrupt ({reason}); it holds private keys, so it is \
+         never repaired automatically: restore it from a backup",
+        escaped_path(.path)
     )]
     Corrupt {
         name: String,
         path: PathBuf,
         reason: String,
     },
-    #[error("{name} already has a home folder at {path}; `init` never replaces keys")]
+    #[error(
+        "{name} already has a home folder at {}; `init` never replaces keys (to put them on \
+         the relay again, run `pqxdh-lab share publish {name}`)",
+        escaped_path(.path)
+    )]
     Exists { name: String, path: PathBuf },
-    #[error("could not use {path}: {source}")]
+    #[error(
+        "{name}'s home is in use by another pqxdh-lab command; it is used by one command at \
+         a time, so that two never encrypt with the same message key"
+    )]
+    Busy { name: String },
+    #[error(
+        "could not lock {}: {source} (a home folder must be on a file system with file locks)",
+        escaped_path(.path)
+    )]
+    Lock { path: PathBuf, source: io::Error },
+    #[error("could not use {}: {source}", escaped_path(.path))]
     Io { path: PathBuf, source: io::Error },
     #[error(
         "{name}'s state changed while this command ran (another pqxdh-lab using the same \
@@ -66,6 +86,9 @@ struct StateFile {
     kyber_base_keys_seen: Vec<(u32, u32, String)>,
     sessions: BTreeMap<String, String>,
     known_identities: BTreeMap<String, String>,
+    /// The messages accepted (`received.rs`).
+    #[serde(default)]
+    received: Received,
 }
 
 /// One person's home: where their state lives, and the state itself.
@@ -73,7 +96,9 @@ pub struct Home {
     pub name: Name,
     pub dir: PathBuf,
     pub stores: Stores,
+    pub received: Received,
     generation: u64,
+    _lock: HomeLock,
 }
 
 fn hex_map<K: Ord + Clone>(map: &BTreeMap<K, Vec<u8>>) -> BTreeMap<K, String> {
@@ -99,18 +124,33 @@ impl Home {
         Self::dir_for(base, name).join(STATE_FILE).exists()
     }
 
-    /// Loads NAME's state from `base/NAME/state.json`.
+    /// Creates NAME's home folder if needed and locks it, for a new home.
+    pub fn lock_new(base: &Path, name: &Name) -> Result<HomeLock, HomeError> {
+        let dir = Self::dir_for(base, name);
+        atomic::create_dir(&dir, Access::Private).map_err(|source| HomeError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        HomeLock::acquire(&dir, name)
+    }
+
+    /// Locks NAME's home and loads its state from `base/NAME/state.json`.
     pub fn load(base: &Path, name: &Name) -> Result<Self, HomeError> {
         let dir = Self::dir_for(base, name);
+        let missing = || HomeError::Missing {
+            name: name.to_string(),
+            path: dir.clone(),
+        };
+        if !dir.is_dir() {
+            return Err(missing());
+        }
+        let lock = HomeLock::acquire(&dir, name)?;
+        // A state file being written when its command was killed.
+        atomic::sweep(&dir, Sweep::Local);
         let path = dir.join(STATE_FILE);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(HomeError::Missing {
-                    name: name.to_string(),
-                    path: dir,
-                });
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(missing()),
             Err(source) => return Err(HomeError::Io { path, source }),
         };
         let corrupt = |reason: String| HomeError::Corrupt {
@@ -124,13 +164,21 @@ impl Home {
             name: name.clone(),
             dir,
             stores,
+            received: file.received,
             generation: file.generation,
+            _lock: lock,
         })
     }
 
-    /// Saves a new home for NAME holding `stores`. It never replaces an
-    /// existing state: keys lost that way could not be recovered.
-    pub fn create(base: &Path, name: &Name, stores: Stores) -> Result<Self, HomeError> {
+    /// Saves a new home for NAME holding `stores`, under the lock from
+    /// [`Home::lock_new`]. It never replaces an existing state: keys lost
+    /// that way could not be recovered.
+    pub fn create(
+        base: &Path,
+        name: &Name,
+        stores: Stores,
+        lock: HomeLock,
+    ) -> Result<Self, HomeError> {
         let dir = Self::dir_for(base, name);
         if Self::exists(base, name) {
             return Err(HomeError::Exists {
@@ -142,7 +190,9 @@ impl Home {
             name: name.clone(),
             dir,
             stores,
+            received: Received::default(),
             generation: 0,
+            _lock: lock,
         };
         // A state file appearing meanwhile has a generation above 0, so this
         // save refuses to overwrite it.
@@ -198,15 +248,29 @@ impl Home {
         Some(file.generation)
     }
 
-    /// Writes the state atomically, owner-only, if no one else saved since
-    /// it was loaded.
+    /// Fails unless a state file can be written into the home folder now: a
+    /// command checks this before it does anything it could not record.
+    pub fn check_writable(&self) -> Result<(), HomeError> {
+        AtomicFile::create_in(&self.dir, Access::Private)
+            .map(drop)
+            .map_err(|source| HomeError::Io {
+                path: self.dir.clone(),
+                source,
+            })
+    }
+
+    /// Writes the state atomically, owner-only. The lock keeps other
+    /// commands out; the generation check is a second line for file systems
+    /// whose locks do nothing: it refuses to save over a state that someone
+    /// else saved since this one was loaded.
     pub fn save(&mut self) -> Result<(), HomeError> {
-        if let Some(on_disk) = self.generation_on_disk() {
-            if on_disk != self.generation {
-                return Err(HomeError::Changed {
-                    name: self.name.to_string(),
-                });
-            }
+        if self
+            .generation_on_disk()
+            .is_some_and(|on_disk| on_disk != self.generation)
+        {
+            return Err(HomeError::Changed {
+                name: self.name.to_string(),
+            });
         }
         let s = &self.stores;
         let file = StateFile {
@@ -231,6 +295,7 @@ impl Home {
                 .iter()
                 .map(|(k, v)| (k.clone(), hex::encode(v.serialize())))
                 .collect(),
+            received: self.received.clone(),
         };
         let text = serde_json::to_string_pretty(&file).expect("the state serializes");
         let io = |source| HomeError::Io {

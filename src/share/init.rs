@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use libsignal_protocol::{GenericSignedPreKey, KeyPair, PreKeyId, PreKeyRecord};
+use libsignal_protocol::GenericSignedPreKey;
 use rand::{CryptoRng, Rng};
 
 use super::error::ShareError;
 use super::home::{Home, HomeError};
 use super::names::Name;
-use super::relay::Relay;
+use super::publish::{add_one_time_prekeys, check_count};
+use super::relay::{Relay, RelayError};
 use super::store::{Identities, KyberPreKeys, PreKeys, Sessions, SignedPreKeys, Stores};
 use crate::engine::ServerBundle;
 use crate::engine::keys::BobKeys;
@@ -26,7 +27,7 @@ pub struct InitSummary {
 
 /// Creates NAME's keys (IK, SPK, PQSPK and `one_time_pre_keys` OPKs), saves
 /// the private halves in NAME's home under `homes`, and publishes the public
-/// halves.
+/// halves. A name the relay already holds for another identity is refused.
 pub fn init<R: Rng + CryptoRng>(
     homes: &Path,
     relay: &dyn Relay,
@@ -34,7 +35,35 @@ pub fn init<R: Rng + CryptoRng>(
     one_time_pre_keys: u32,
     rng: &mut R,
 ) -> Result<InitSummary, ShareError> {
+    create(homes, relay, name, one_time_pre_keys, false, rng)
+}
+
+/// Like [`init`], but replaces the keys the relay holds for NAME: for
+/// someone who lost their home and starts again under their own name.
+/// Everyone who knew the old identity key will refuse the new one until they
+/// compare safety numbers and accept it (`share trust`).
+pub fn init_taking_over<R: Rng + CryptoRng>(
+    homes: &Path,
+    relay: &dyn Relay,
+    name: &str,
+    one_time_pre_keys: u32,
+    rng: &mut R,
+) -> Result<InitSummary, ShareError> {
+    create(homes, relay, name, one_time_pre_keys, true, rng)
+}
+
+fn create<R: Rng + CryptoRng>(
+    homes: &Path,
+    relay: &dyn Relay,
+    name: &str,
+    one_time_pre_keys: u32,
+    take_over: bool,
+    rng: &mut R,
+) -> Result<InitSummary, ShareError> {
+    check_count(one_time_pre_keys)?;
     let name = Name::new(name)?;
+    // Held until the end: two inits of one name in one home cannot interleave.
+    let lock = Home::lock_new(homes, &name)?;
     // Refused before any key is drawn.
     if Home::exists(homes, &name) {
         return Err(HomeError::Exists {
@@ -43,48 +72,55 @@ pub fn init<R: Rng + CryptoRng>(
         }
         .into());
     }
-    let keys = BobKeys::generate(rng, false)?;
-    // Consecutive ids from a random start, as Signal clients number them.
-    let first_id = rng.random_range(1..=0x00ff_ffff - one_time_pre_keys.max(1));
-    let mut pre_keys = PreKeys::default();
-    let mut published = Vec::new();
-    for id in first_id..first_id + one_time_pre_keys {
-        let key = KeyPair::generate(rng);
-        let record = PreKeyRecord::new(PreKeyId::from(id), &key);
-        pre_keys.0.insert(id, record.serialize()?);
-        published.push((id, key.public_key.serialize().into_vec()));
+    if !take_over {
+        let held = relay.peek_bundle(name.as_str())?;
+        if held.is_some_and(|bytes| ServerBundle::decode(&bytes).is_ok()) {
+            return Err(RelayError::NameTaken {
+                name: name.to_string(),
+            }
+            .into());
+        }
     }
-    let mut signed = SignedPreKeys::default();
-    signed.0.insert(
-        keys.signed_prekey_id.into(),
-        keys.signed_prekey_record().serialize()?,
-    );
-    let mut kyber = KyberPreKeys::default();
-    kyber.records.insert(
-        keys.kyber_prekey_id.into(),
-        keys.kyber_prekey_record().serialize()?,
-    );
-    let stores = Stores {
+    let keys = BobKeys::generate(rng, false)?;
+    let mut stores = Stores {
         identities: Identities {
             key_pair: keys.identity,
             registration_id: keys.registration_id,
             known: Default::default(),
         },
         sessions: Sessions::default(),
-        pre_keys,
-        signed_pre_keys: signed,
-        kyber_pre_keys: kyber,
+        pre_keys: PreKeys::default(),
+        signed_pre_keys: SignedPreKeys::default(),
+        kyber_pre_keys: KyberPreKeys::default(),
     };
+    // Consecutive ids from a random start, as Signal clients number them.
+    let first_id = rng.random_range(1..=0x00ff_ffff - one_time_pre_keys.max(1));
+    let published = add_one_time_prekeys(&mut stores, first_id, one_time_pre_keys, rng)?;
+    stores.signed_pre_keys.0.insert(
+        keys.signed_prekey_id.into(),
+        keys.signed_prekey_record().serialize()?,
+    );
+    stores.kyber_pre_keys.records.insert(
+        keys.kyber_prekey_id.into(),
+        keys.kyber_prekey_record().serialize()?,
+    );
     // Private state first: a published bundle whose private keys were lost
     // would let people send files nobody can open.
-    let home = Home::create(homes, &name, stores)?;
-    let bundle = ServerBundle::from_bob(&keys).encode();
-    relay.publish(name.as_str(), &bundle, &published)?;
+    let home = Home::create(homes, &name, stores, lock)?;
+    let bundle = ServerBundle::from_bob(&keys);
+    // Prekeys the relay withdraws here belonged to an earlier owner of the name.
+    relay
+        .publish(name.as_str(), &bundle.encode(), &published, take_over)
+        .map_err(|source| ShareError::NotPublished {
+            name: name.to_string(),
+            home: home.dir.clone(),
+            source,
+        })?;
     Ok(InitSummary {
-        home: home.dir,
-        identity_key: keys.identity.identity_key().serialize().into_vec(),
-        signed_pre_key_id: keys.signed_prekey_id.into(),
-        kyber_pre_key_id: keys.kyber_prekey_id.into(),
+        home: home.dir.clone(),
+        identity_key: bundle.identity_key,
+        signed_pre_key_id: bundle.signed_pre_key_id,
+        kyber_pre_key_id: bundle.kyber_pre_key_id,
         one_time_pre_keys: published.len(),
     })
 }

@@ -5,11 +5,13 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use libsignal_protocol::{PreKeySignalMessage, SignalMessage};
+use libsignal_protocol::{PreKeySignalMessage, PublicKey, SignalMessage};
 
 use super::envelope::{Envelope, Kind, MessageType};
 use super::error::ShareError;
-use super::relay::RelayError;
+use super::escape::escaped;
+use super::regular_file::{self, Refusal};
+use super::relay::{MAX_BUNDLE_BYTES, MAX_MESSAGE_BYTES, MAX_PREKEY_BYTES, RelayError};
 use super::stream::{HEADER_SIZE, MAGIC, SEGMENT_SIZE, TAG_SIZE};
 use crate::engine::ServerBundle;
 use crate::protobuf::ProtobufError;
@@ -49,7 +51,9 @@ fn short_hex(bytes: &[u8]) -> String {
 }
 
 /// Inspects a relay object by its content: a bundle, a one-time prekey, a
-/// message envelope or an encrypted blob.
+/// message envelope or an encrypted blob. Like the relay's readers, it
+/// refuses what is not a regular file and reads at most as much as the
+/// largest of those can have (a blob only by its header and size).
 pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
     let io_err = |source: io::Error| {
         ShareError::Relay(RelayError::Io {
@@ -57,7 +61,15 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
             source,
         })
     };
-    let mut file = File::open(path).map_err(io_err)?;
+    let refused = |refusal: Refusal| match refusal {
+        Refusal::Io(source) => io_err(source),
+        other => ShareError::Relay(RelayError::Refused {
+            what: "file",
+            path: path.to_path_buf(),
+            reason: other.to_string(),
+        }),
+    };
+    let mut file = regular_file::open(path).map_err(refused)?;
     let size = file.metadata().map_err(io_err)?.len();
     let mut head = Vec::new();
     (&mut file)
@@ -67,18 +79,29 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
     if head.starts_with(MAGIC) {
         return blob(head, file, size).map_err(io_err);
     }
+    // Anything else is a bundle, a prekey or an envelope, or nothing.
+    let max = MAX_MESSAGE_BYTES
+        .max(MAX_BUNDLE_BYTES)
+        .max(MAX_PREKEY_BYTES);
+    if size > max {
+        return Err(refused(Refusal::TooLarge { size, max }));
+    }
     let mut bytes = head;
-    file.read_to_end(&mut bytes).map_err(io_err)?;
-    if path.extension().is_some_and(|e| e == "opk") || bytes.len() == 33 {
+    (&mut file)
+        .take(max)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if let Ok(envelope) = Envelope::decode(&bytes) {
+        return Ok(message(&envelope, size));
+    }
+    // A curve public key, as libsignal serializes it (0x05 ‖ 32 bytes).
+    if bytes.len() == 33 && bytes[0] == 0x05 && PublicKey::deserialize(&bytes).is_ok() {
         return Ok(Inspection {
             kind: "one-time prekey OPK (public)",
             size,
             lines: vec![line("OPK", short_hex(&bytes))],
             hidden: vec!["its private half, which stays in the owner's home folder"],
         });
-    }
-    if let Ok(envelope) = Envelope::decode(&bytes) {
-        return Ok(message(&envelope, size));
     }
     if let Ok(bundle) = ServerBundle::decode(&bytes) {
         return Ok(Inspection {
@@ -102,7 +125,7 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
     }
     Err(ShareError::Malformed {
         what: "relay object",
-        source: ProtobufError::Invalid("content (not a bundle, prekey, envelope or blob)"),
+        source: ProtobufError::Invalid("content (not a bundle, one-time prekey, envelope or blob)"),
     })
 }
 
@@ -141,9 +164,10 @@ fn blob(head: Vec<u8>, _file: File, size: u64) -> io::Result<Inspection> {
 }
 
 fn message(envelope: &Envelope, size: u64) -> Inspection {
+    // The relay, or anyone who can write to it, chose these names.
     let mut lines = vec![
-        line("from", envelope.from.clone()),
-        line("to", envelope.to.clone()),
+        line("from", escaped(&envelope.from)),
+        line("to", escaped(&envelope.to)),
         line(
             "kind",
             match envelope.kind {

@@ -11,6 +11,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::escape::escaped;
+
 /// Longest name accepted: names are typed and read by people.
 pub const NAME_MAX_LEN: usize = 32;
 
@@ -34,10 +36,12 @@ pub fn is_relay_id(id: &str) -> bool {
     is_plain(id, ID_MAX_LEN)
 }
 
+// The text may come from a relay's envelope: it is escaped before it is shown.
 #[derive(Debug, Error)]
 #[error(
-    "'{0}' is not a usable name: use 1 to {max} lowercase letters, digits, '-' or '_' \
+    "'{name}' is not a usable name: use 1 to {max} lowercase letters, digits, '-' or '_' \
      (such as alice)",
+    name = escaped(.0),
     max = NAME_MAX_LEN
 )]
 pub struct BadName(pub String);

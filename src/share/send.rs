@@ -8,10 +8,11 @@ use rand::Rng;
 
 use super::envelope::MessageType;
 use super::error::ShareError;
+use super::interrupt;
 use super::names::Name;
 use super::pointer::{AttachmentPointer, Body};
 use super::session::Account;
-use super::stream::{self, KEY_SIZE, SEGMENT_SIZE};
+use super::stream::{self, KEY_SIZE, SEGMENT_SIZE, StreamError};
 
 /// What one send did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub fn send(
     if &to == account.name() {
         return Err(ShareError::SelfSend(to.to_string()));
     }
+    // The session advances with this send: refuse now if it could not be saved.
+    account.check_home_writable()?;
     let input_err = |source| ShareError::Input {
         path: file.to_path_buf(),
         source,
@@ -77,14 +80,19 @@ pub fn send(
     let blob_id = hex::encode(account.rng().random::<[u8; 16]>());
     let relay = account.relay();
     let mut upload = relay.upload_blob(&blob_id)?;
+    // Dropped unfinished (an error, Ctrl-C), the upload leaves nothing on the relay.
     let summary = stream::seal_stream(&key, input, &mut upload, &mut |done| progress(done, total))
         .map_err(|e| match e {
-            stream::StreamError::Io(source) => ShareError::Input {
+            StreamError::Read(source) => ShareError::Input {
                 path: file.to_path_buf(),
                 source,
             },
+            StreamError::Write(source) => ShareError::Upload(source),
             e => e.into(),
         })?;
+    if interrupt::requested() {
+        return Err(ShareError::Interrupted);
+    }
     upload.finish()?;
 
     let pointer = AttachmentPointer {
@@ -95,6 +103,11 @@ pub fn send(
         file_name,
         chunk_size: SEGMENT_SIZE as u32,
     };
+    if interrupt::requested() {
+        let _ = relay.delete_blob(&blob_id);
+        return Err(ShareError::Interrupted);
+    }
+    // From here on the send completes: the message is the point of no return.
     let posted = match account.post(&to, Body::File(pointer)) {
         Ok(posted) => posted,
         Err(e) => {

@@ -11,22 +11,28 @@
 //! Opening is a transaction: libsignal's stores change on a copy, and the
 //! copy replaces the person's state only when the message is accepted. A
 //! message that is never accepted changes nothing and stays on the relay.
+//! Accepting also records the message in the home (`received.rs`), so that
+//! seeing it again is recognised as "already received", not as an attack.
+//!
+//! The account holds the home's lock (`lock.rs`) for as long as it lives.
 
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use futures::executor::block_on;
 use libsignal_protocol::{
-    CiphertextMessage, PreKeySignalMessage, SessionStore, SignalMessage, SignalProtocolError,
-    message_decrypt, message_encrypt, process_prekey_bundle,
+    CiphertextMessage, PreKeySignalMessage, SessionStore, SessionUsabilityRequirements,
+    SignalMessage, SignalProtocolError, message_decrypt, message_encrypt, process_prekey_bundle,
 };
-use rand::CryptoRng;
+use rand::{CryptoRng, Rng};
 
 use super::envelope::{Envelope, Kind, MessageType};
 use super::error::ShareError;
-use super::home::Home;
+use super::home::{Home, HomeError};
+use super::interrupt;
 use super::names::Name;
 use super::pointer::{Body, Content};
+use super::received::{self, Entry};
 use super::relay::Relay;
 use super::store::Stores;
 use crate::engine::{address, fetch_and_verify};
@@ -71,6 +77,8 @@ pub struct Opened {
     /// libsignal's stores as this message leaves them (the session moved on,
     /// a one-time prekey used up, a first message's EK_A remembered).
     state: Stores,
+    /// The message's key in the home's record of received messages.
+    digest: String,
 }
 
 impl<'a> Account<'a> {
@@ -91,6 +99,40 @@ impl<'a> Account<'a> {
         })
     }
 
+    /// Like [`Account::load`], but if another command holds the home, waits
+    /// for it (calling `on_wait` before each pause) instead of failing with
+    /// [`HomeError::Busy`]. Ctrl-C ends the wait (`interrupt.rs`).
+    pub fn load_waiting(
+        homes: &Path,
+        name: &str,
+        relay: &'a dyn Relay,
+        clock: Clock,
+        rng: &'a mut dyn CryptoRng,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<Self, ShareError> {
+        let name = Name::new(name)?;
+        let home = loop {
+            match Home::load(homes, &name) {
+                Err(HomeError::Busy { .. }) => {
+                    if interrupt::requested() {
+                        return Err(ShareError::Interrupted);
+                    }
+                    on_wait();
+                    // A little randomness, so that waiting commands do not retry in step.
+                    let pause = rand::rng().random_range(10..40);
+                    std::thread::sleep(Duration::from_millis(pause));
+                }
+                other => break other?,
+            }
+        };
+        Ok(Self {
+            home,
+            relay,
+            clock,
+            rng,
+        })
+    }
+
     pub fn name(&self) -> &Name {
         &self.home.name
     }
@@ -98,6 +140,11 @@ impl<'a> Account<'a> {
     /// The home as loaded (and as saved since).
     pub fn home(&self) -> &Home {
         &self.home
+    }
+
+    /// The home, for the commands that change keys (`publish`, `trust`).
+    pub(super) fn home_mut(&mut self) -> &mut Home {
+        &mut self.home
     }
 
     pub fn relay(&self) -> &'a dyn Relay {
@@ -110,7 +157,14 @@ impl<'a> Account<'a> {
         self.rng
     }
 
-    /// Whether there is a session with `peer` already.
+    /// Fails unless the home can be saved now: checked before a command
+    /// starts anything it would then be unable to record.
+    pub fn check_home_writable(&self) -> Result<(), ShareError> {
+        Ok(self.home.check_writable()?)
+    }
+
+    /// Whether there is a session with `peer` to send on. (A session whose
+    /// state was archived, after `share trust` accepted a new key, is not.)
     pub fn has_session(&self, peer: &Name) -> Result<bool, ShareError> {
         let session = block_on(
             self.home
@@ -118,7 +172,11 @@ impl<'a> Account<'a> {
                 .sessions
                 .load_session(&address(peer.as_str())),
         )?;
-        Ok(session.is_some())
+        Ok(match session {
+            Some(record) => record
+                .has_usable_sender_chain((self.clock)(), SessionUsabilityRequirements::empty())?,
+            None => false,
+        })
     }
 
     /// First contact: PQXDH with `peer`'s bundle from the relay, after
@@ -143,6 +201,7 @@ impl<'a> Account<'a> {
         .map_err(|e| match e {
             SignalProtocolError::UntrustedIdentity(_) => ShareError::IdentityChanged {
                 name: peer.to_string(),
+                me: self.home.name.to_string(),
             },
             e => e.into(),
         })?;
@@ -209,6 +268,12 @@ impl<'a> Account<'a> {
         })
     }
 
+    /// The home's record of this envelope's message, if the home accepted
+    /// exactly this message before.
+    pub fn already_received(&self, envelope: &Envelope) -> Option<Entry> {
+        self.home.received.find(&envelope.message).cloned()
+    }
+
     /// Decrypts an envelope's libsignal message on a copy of the state and
     /// checks that the names inside match the envelope.
     pub fn open_message(&mut self, envelope: &Envelope) -> Result<Opened, ShareError> {
@@ -243,14 +308,21 @@ impl<'a> Account<'a> {
             &mut self.rng,
         ))
         .map_err(|e| match e {
-            // A message number already used, or a first message's EK_A already
-            // seen: the same message a second time.
-            SignalProtocolError::DuplicatedMessage(..)
-            | SignalProtocolError::InvalidMessage(_, "reused base key") => ShareError::Replay {
+            // Raised from the message counter before the MAC is checked: the
+            // exact message received before was recognised by the caller
+            // (`already_received`), so this one is not it.
+            SignalProtocolError::DuplicatedMessage(..) => ShareError::Duplicated {
+                from: envelope.from.clone(),
+            },
+            // A first message's EK_A already seen, raised after the MAC
+            // verified (`KyberPreKeys::mark_kyber_pre_key_used`): a genuine
+            // first message again, in other bytes.
+            SignalProtocolError::InvalidMessage(_, "reused base key") => ShareError::Replay {
                 from: envelope.from.clone(),
             },
             SignalProtocolError::UntrustedIdentity(_) => ShareError::IdentityChanged {
                 name: envelope.from.clone(),
+                me: self.home.name.to_string(),
             },
             e => ShareError::Decrypt {
                 from: envelope.from.clone(),
@@ -271,16 +343,42 @@ impl<'a> Account<'a> {
             from,
             content,
             state,
+            digest: received::digest(&envelope.message),
         })
     }
 
-    /// Keeps what opening the message did to the state, saves it, and
-    /// removes the message from the relay.
-    pub fn accept(&mut self, message_id: &str, opened: Opened) -> Result<(), ShareError> {
+    /// Keeps what opening the message did to the state, records the message
+    /// as received, and saves both. The message stays on the relay until
+    /// [`Account::remove`].
+    pub fn keep(&mut self, opened: Opened) -> Result<(), ShareError> {
+        let blob_id = match &opened.content.body {
+            Body::File(pointer) => Some(pointer.blob_id.clone()),
+            Body::Receipt { .. } => None,
+        };
+        let before = (self.home.stores.clone(), self.home.received.clone());
         self.home.stores = opened.state;
-        self.home.save()?;
-        self.relay.delete(self.name().as_str(), message_id)?;
+        self.home.received.add(Entry {
+            digest: opened.digest,
+            from: opened.from.to_string(),
+            blob_id,
+        });
+        if let Err(e) = self.home.save() {
+            // Not saved: the account goes on with the state on disk.
+            (self.home.stores, self.home.received) = before;
+            return Err(e.into());
+        }
         Ok(())
+    }
+
+    /// Removes a message from this person's inbox on the relay.
+    pub fn remove(&self, message_id: &str) -> Result<(), ShareError> {
+        Ok(self.relay.delete(self.name().as_str(), message_id)?)
+    }
+
+    /// [`Account::keep`], then [`Account::remove`].
+    pub fn accept(&mut self, message_id: &str, opened: Opened) -> Result<(), ShareError> {
+        self.keep(opened)?;
+        self.remove(message_id)
     }
 
     /// Processes the delivery receipts waiting (only those from `from`, if
@@ -294,6 +392,11 @@ impl<'a> Account<'a> {
                 continue;
             };
             if envelope.kind != Kind::Receipt || from.is_some_and(|f| f.as_str() != envelope.from) {
+                continue;
+            }
+            // A receipt processed before whose deletion did not happen.
+            if self.already_received(&envelope).is_some() {
+                let _ = self.remove(&id);
                 continue;
             }
             let Ok(opened) = self.open_message(&envelope) else {

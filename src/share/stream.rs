@@ -33,6 +33,8 @@ use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use super::interrupt;
+
 /// Plaintext bytes per segment: age's size, large enough that the 16-byte tag
 /// costs 0.02 %, small enough that a reader never holds much.
 pub const SEGMENT_SIZE: usize = 64 * 1024;
@@ -46,8 +48,16 @@ const BATCH_SEGMENTS: usize = 16;
 
 #[derive(Debug, Error)]
 pub enum StreamError {
-    #[error("reading or writing failed: {0}")]
-    Io(#[from] io::Error),
+    /// The input could not be read (a file being sent, a blob being fetched).
+    #[error("reading failed: {0}")]
+    Read(io::Error),
+    /// The output could not be written (the relay's blob, a received file):
+    /// a full disk, say.
+    #[error("writing failed: {0}")]
+    Write(io::Error),
+    /// Ctrl-C or a termination request (`interrupt.rs`), between segments.
+    #[error("interrupted")]
+    Interrupted,
     #[error("this is not a pqxdh-lab encrypted blob (its header is wrong)")]
     BadHeader,
     #[error("the blob ends before its header is complete: it was truncated")]
@@ -167,11 +177,27 @@ impl Opener {
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends.
-fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> Result<(), StreamError> {
     buf.clear();
     let mut taken = input.take(want as u64);
-    taken.read_to_end(buf)?;
+    taken.read_to_end(buf).map_err(StreamError::Read)?;
     Ok(())
+}
+
+fn write(output: &mut impl Write, bytes: &[u8]) -> Result<(), StreamError> {
+    output.write_all(bytes).map_err(StreamError::Write)
+}
+
+/// Between two batches (1 MiB): stop if the user asked to.
+fn check_interrupt() -> Result<(), StreamError> {
+    if interrupt::requested() {
+        return Err(StreamError::Interrupted);
+    }
+    Ok(())
+}
+
+fn hasher_stopped() -> StreamError {
+    StreamError::Read(io::Error::other("the hashing thread stopped"))
 }
 
 /// What a sealed or opened stream amounted to.
@@ -257,12 +283,13 @@ fn seal_batches(
 ) -> Result<u64, StreamError> {
     let mut sealer = Sealer::new(key);
     let header = sealer.header();
-    output.write_all(&header)?;
+    write(output, &header)?;
     let _ = to_hasher.send(Arc::new(vec![header.to_vec()]));
     let mut plaintext_len = 0u64;
     let mut next = Vec::with_capacity(SEGMENT_SIZE + TAG_SIZE);
     fill(input, &mut next, SEGMENT_SIZE)?;
     loop {
+        check_interrupt()?;
         let mut batch = reuse(returned, SEGMENT_SIZE + TAG_SIZE);
         let mut used = 0;
         let mut finished = false;
@@ -283,11 +310,11 @@ fn seal_batches(
         let batch = Arc::new(batch);
         let _ = to_hasher.send(Arc::clone(&batch));
         for segment in batch.iter() {
-            output.write_all(segment)?;
+            write(output, segment)?;
         }
         progress(plaintext_len);
         if finished {
-            output.flush()?;
+            output.flush().map_err(StreamError::Write)?;
             return Ok(plaintext_len);
         }
     }
@@ -332,6 +359,7 @@ fn open_batches(
     // ciphertext and nothing is copied.
     let mut in_flight: Option<bool> = None;
     loop {
+        check_interrupt()?;
         let reading = in_flight.is_none_or(|last| !last);
         if reading {
             let mut batch = spare.pop().unwrap_or_default();
@@ -351,7 +379,7 @@ fn open_batches(
             }
             batch.truncate(used);
             if to_hasher.send(Arc::new(batch)).is_err() {
-                return Err(StreamError::Io(io::Error::other("the hasher stopped")));
+                return Err(hasher_stopped());
             }
             if let Some(previous_last) = in_flight.replace(last) {
                 plaintext_len +=
@@ -362,7 +390,7 @@ fn open_batches(
             let last = in_flight.take().unwrap_or(true);
             plaintext_len += open_returned(&mut opener, returned, last, output, &mut spare)?;
             progress(plaintext_len);
-            output.flush()?;
+            output.flush().map_err(StreamError::Write)?;
             return Ok(plaintext_len);
         }
     }
@@ -377,16 +405,14 @@ fn open_returned(
     output: &mut impl Write,
     spare: &mut Vec<Vec<Vec<u8>>>,
 ) -> Result<u64, StreamError> {
-    let batch = returned
-        .recv()
-        .map_err(|_| StreamError::Io(io::Error::other("the hasher stopped")))?;
+    let batch = returned.recv().map_err(|_| hasher_stopped())?;
     // The hasher dropped its handle before sending it back.
     let mut batch = Arc::try_unwrap(batch).unwrap_or_else(|shared| (*shared).clone());
     let count = batch.len();
     let mut len = 0u64;
     for (i, segment) in batch.iter_mut().enumerate() {
         opener.open(segment, last && i + 1 == count)?;
-        output.write_all(segment)?;
+        write(output, segment)?;
         len += segment.len() as u64;
     }
     spare.push(batch);

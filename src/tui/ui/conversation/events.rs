@@ -72,13 +72,13 @@ fn event_line(
             Span::styled(" safe", theme.ok)
         });
     }
-    if let (Event::Deliver(i), Some(t)) = (event, c.compromise) {
-        if i == t.at {
-            spans.push(Span::styled(
-                format!(" ◆ {} robbed", initial(t.who)),
-                theme.error,
-            ));
-        }
+    if let (Event::Deliver(i), Some(t)) = (event, c.compromise)
+        && i == t.at
+    {
+        spans.push(Span::styled(
+            format!(" ◆ {} robbed", initial(t.who)),
+            theme.error,
+        ));
     }
     Line::from(spans)
 }
