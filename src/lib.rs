@@ -14,6 +14,7 @@
 
 pub mod demo;
 pub mod engine;
+pub mod labs;
 pub mod share;
 pub mod transcript;
 pub mod tui;

@@ -261,6 +261,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
         bob_plaintext: String::from_utf8_lossy(&run.bob_plaintext).into_owned(),
         checks,
         wire_scan,
+        lab: None,
     })
 }
 

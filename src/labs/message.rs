@@ -1,0 +1,191 @@
+//! Alice's first message, sealed and opened by hand exactly as libsignal
+//! does it after PQXDH, for the cases libsignal's session API cannot play:
+//! a forger who does not hold IK_A.priv, keys derived with a mistake, an
+//! attacker reading a recording, and a classical X3DH message.
+//!
+//! libsignal's steps (0.85.3):
+//! - Alice's first ratchet step from the root key and SPK_B
+//!   (`ratchet.rs:94-98`, `ratchet/keys.rs:192-216`);
+//! - the message key seed HMAC-SHA256(chain key, 0x01) (`ratchet/keys.rs:142-176`);
+//! - HKDF-SHA256(salt = SPQR's key or none, seed, "WhisperMessageKeys")
+//!   → cipher key 32 ‖ MAC key 32 ‖ IV 16 (`ratchet/keys.rs:89-112`);
+//! - AES-256-CBC, then `SignalMessage::new`, which MACs both identity keys and
+//!   the message (`protocol.rs:77-122`), inside `PreKeySignalMessage::new`
+//!   (`protocol.rs:284-323`), as `message_encrypt` does (`session_cipher.rs:92-118`).
+//!
+//! A test seals a message with the normal run's keys and checks that Bob's
+//! libsignal accepts it: the by-hand steps are libsignal's.
+
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use libsignal_protocol::kem::SerializedCiphertext;
+use libsignal_protocol::{
+    IdentityKey, KeyPair, KyberPayload, KyberPreKeyId, PreKeyId, PreKeySignalMessage, PublicKey, SignalMessage, SignalProtocolError, SignedPreKeyId,
+};
+use rand::{CryptoRng, Rng};
+use sha2::Sha256;
+
+use crate::engine::kdf;
+use crate::engine::verify::spqr_initial_state;
+
+/// PQXDH messages are version 4; X3DH's were version 3 (`protocol.rs:18-21`).
+pub const PQXDH_VERSION: u8 = 4;
+pub const X3DH_VERSION: u8 = 3;
+
+/// The keys of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageKeys {
+    pub cipher_key: [u8; 32],
+    pub mac_key: [u8; 32],
+    pub iv: [u8; 16],
+}
+
+/// The keys of Alice's first message: her first ratchet step from `root_key`
+/// with DH(her ratchet key, SPK_B), one step along the new chain, and the
+/// message-key HKDF. `ratchet_dh` is that DH, which either side can compute:
+/// Alice with her ratchet private key, Bob with SPK_B.priv.
+pub fn first_message_keys(
+    root_key: &[u8; 32],
+    ratchet_dh: &[u8],
+    spqr_key: Option<&[u8]>,
+) -> MessageKeys {
+    let (_, chain_key) = kdf::ratchet_root_step(root_key, ratchet_dh);
+    let mut mac = Hmac::<Sha256>::new_from_slice(&chain_key).expect("HMAC takes any key length");
+    mac.update(&[0x01]);
+    let seed = mac.finalize().into_bytes();
+    let mut okm = [0u8; 80];
+    Hkdf::<Sha256>::new(spqr_key, &seed)
+        .expand(b"WhisperMessageKeys", &mut okm)
+        .expect("80 bytes is a valid HKDF-SHA256 output length");
+    MessageKeys {
+        cipher_key: okm[..32].try_into().expect("32 bytes"),
+        mac_key: okm[32..64].try_into().expect("32 bytes"),
+        iv: okm[64..].try_into().expect("16 bytes"),
+    }
+}
+
+/// Everything a first message is made of, apart from the keys' derivation.
+pub struct Sealing<'a> {
+    pub version: u8,
+    /// IK_A as the message claims it: the real one, also for a forger.
+    pub sender_identity: &'a IdentityKey,
+    pub receiver_identity: &'a IdentityKey,
+    pub registration_id: u32,
+    pub pre_key_id: Option<PreKeyId>,
+    pub signed_pre_key_id: SignedPreKeyId,
+    pub spk_b: &'a PublicKey,
+    /// The Kyber prekey id and CT; None for X3DH.
+    pub kyber: Option<(KyberPreKeyId, &'a [u8])>,
+    /// EK_A: libsignal's base key.
+    pub base_key: &'a PublicKey,
+    pub root_key: &'a [u8; 32],
+    /// The KDF's third key, which seeds SPQR; None for X3DH (no SPQR).
+    pub pqr_key: Option<&'a [u8; 32]>,
+    /// Alice's first ratchet key pair (libsignal draws it right after the
+    /// encapsulation, `ratchet.rs:94`).
+    pub ratchet: &'a KeyPair,
+    pub plaintext: &'a [u8],
+}
+
+/// What sealing made, for the lab to show.
+pub struct Sealed {
+    pub message: PreKeySignalMessage,
+    pub keys: MessageKeys,
+}
+
+/// Seals a first message as libsignal's Alice would, with the keys given.
+pub fn seal<R: Rng + CryptoRng>(
+    s: &Sealing,
+    rng: &mut R,
+) -> Result<Sealed, SignalProtocolError> {
+    // SPQR's first message, drawn when encrypting (session_cipher.rs:37).
+    let (pq_message, spqr_key) = match s.pqr_key {
+        Some(pqr_key) => {
+            let state = spqr_initial_state(pqr_key, spqr::Direction::A2B).ok_or_else(|| {
+                SignalProtocolError::InvalidArgument("SPQR refused the initial state".into())
+            })?;
+            let sent = spqr::send(&state, rng).map_err(|e| {
+                SignalProtocolError::InvalidArgument(format!("SPQR send failed: {e}"))
+            })?;
+            (sent.msg, sent.key)
+        }
+        None => (Vec::new(), None),
+    };
+    let ratchet = s.ratchet;
+    let dh = ratchet.private_key.calculate_agreement(s.spk_b)?;
+    let keys = first_message_keys(s.root_key, &dh, spqr_key.as_deref());
+    let body = signal_crypto::aes_256_cbc_encrypt(s.plaintext, &keys.cipher_key, &keys.iv)
+        .map_err(|_| SignalProtocolError::InvalidArgument("AES-256-CBC refused the key".into()))?;
+    let inner = SignalMessage::new(
+        s.version,
+        &keys.mac_key,
+        ratchet.public_key,
+        0,
+        0,
+        &body,
+        s.sender_identity,
+        s.receiver_identity,
+        &pq_message,
+    )?;
+    let kyber = s.kyber.map(|(id, ct)| {
+        let ct: SerializedCiphertext = ct.into();
+        KyberPayload::new(id, ct)
+    });
+    let message = PreKeySignalMessage::new(
+        s.version,
+        s.registration_id,
+        s.pre_key_id,
+        s.signed_pre_key_id,
+        kyber,
+        *s.base_key,
+        *s.sender_identity,
+        inner,
+    )?;
+    Ok(Sealed { message, keys })
+}
+
+/// Why a message did not open by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    /// libsignal's `SignalMessage::verify_mac` says the MAC is wrong.
+    Mac,
+    /// The MAC verified, but the body did not decrypt.
+    Body,
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OpenError::Mac => "the MAC does not verify (SignalMessage::verify_mac is false)",
+            OpenError::Body => "the MAC verifies but AES-256-CBC fails",
+        })
+    }
+}
+
+/// Opens a first message by hand with the keys given: libsignal's MAC check,
+/// then libsignal's AES-256-CBC.
+pub fn open(
+    message: &SignalMessage,
+    keys: &MessageKeys,
+    sender_identity: &IdentityKey,
+    receiver_identity: &IdentityKey,
+) -> Result<Vec<u8>, OpenError> {
+    let mac_ok = message
+        .verify_mac(sender_identity, receiver_identity, &keys.mac_key)
+        .unwrap_or(false);
+    if !mac_ok {
+        return Err(OpenError::Mac);
+    }
+    signal_crypto::aes_256_cbc_decrypt(message.body(), &keys.cipher_key, &keys.iv)
+        .map_err(|_| OpenError::Body)
+}
+
+/// The SPQR key a reader of Alice's first message needs, from the pqr_key it
+/// believes in (libsignal's `pq_ratchet_recv`, `session_cipher.rs:633-647`).
+/// None both when SPQR gives no key for this message and when it refuses.
+pub fn spqr_key_for_reader(pqr_key: &[u8; 32], message: &SignalMessage) -> Option<Vec<u8>> {
+    let state = spqr_initial_state(pqr_key, spqr::Direction::B2A)?;
+    spqr::recv(&state, &message.pq_ratchet().to_vec())
+        .ok()
+        .and_then(|r| r.key)
+}
