@@ -45,7 +45,6 @@ impl StepWords for LabText {
 
 /// The normal run and its keys.
 pub struct Start {
-    pub options: RunOptions,
     pub normal: Transcript,
     pub bob: BobKeys,
     pub alice: AliceKeys,
@@ -66,7 +65,6 @@ impl Start {
         )?;
         let alice = AliceKeys::generate(&mut rng_stream(options.seed, ALICE_STREAM));
         let start = Self {
-            options,
             normal,
             bob,
             alice,
@@ -152,11 +150,6 @@ impl LabRun<'_> {
             passed,
             detail: detail.into(),
         });
-    }
-
-    /// Bytes of a value recorded so far (the normal run's or the lab's).
-    pub fn bytes_of(&self, name: &str) -> Option<Vec<u8>> {
-        self.rec.bytes_of(name)
     }
 
     /// The finished transcript: the lab's steps and values, the normal run's

@@ -14,7 +14,7 @@
 //! Defence: Bob's store deleting a used one-time prekey.
 //! [`OneTimeDeletion::Keeps`] switches it off.
 
-use libsignal_protocol::{GenericSignedPreKey, PreKeySignalMessage, SignalProtocolError};
+use libsignal_protocol::{PreKeySignalMessage, SignalProtocolError};
 
 use super::start::{LabText, Outcome, Start};
 pub use super::stores::OneTimeDeletion;

@@ -314,6 +314,10 @@ pub struct Delivery {
     pub accepted: bool,
     /// libsignal's error, verbatim, when it refused.
     pub error: Option<String>,
+    /// Which mechanism refused it, read from the error: `session`
+    /// (DuplicatedMessage), `base_key_memory` ("reused base key"),
+    /// `one_time_prekey_gone` (InvalidPreKeyId), or `other`.
+    pub refused_by: Option<&'static str>,
 }
 
 /// One mistake of the KDF lab, with the keys it gives.
