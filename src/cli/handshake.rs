@@ -31,7 +31,7 @@ pub(crate) struct RunArgs {
 
 impl RunArgs {
     /// The run these flags choose: without `--seed`, a random seed.
-    fn options(self) -> RunOptions {
+    pub(crate) fn options(self) -> RunOptions {
         RunOptions {
             seed: self.seed.unwrap_or_else(engine::random_seed),
             one_time_prekey: self.one_time_prekey,

@@ -8,6 +8,7 @@
 //! - `handshake.rs`: the terminal UI (no command), `--plain` and `transcript`;
 //! - `share.rs`: `share init | send | receive | inspect`;
 //! - `demo.rs`: `demo image`;
+//! - `lab.rs`: `lab` (the list) and `lab NAME` (one attack lab);
 //! - `output.rs`: printing results, the same way for every command.
 //!
 //! New families get their own file beside these (`lab`, `conversation`,
@@ -16,6 +17,7 @@
 
 pub(crate) mod demo;
 pub(crate) mod handshake;
+pub(crate) mod lab;
 mod output;
 pub(crate) mod share;
 
@@ -41,7 +43,8 @@ const EXAMPLES: &str = "Examples:
   pqxdh-lab --plain --seed 7                   the same run as text (screen readers, pipes)
   pqxdh-lab transcript --seed 7 --one-time-prekey
                                                with OPK_B, so DH4 is used too
-  pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks";
+  pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks
+  pqxdh-lab lab                                the attack labs: break the handshake";
 
 #[derive(Debug, Parser)]
 #[command(name = "pqxdh-lab", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -63,6 +66,10 @@ pub(crate) enum Command {
     /// Print one run as text (a linear walk through every step) or JSON.
     #[command(after_help = handshake::TRANSCRIPT_AFTER_HELP)]
     Transcript(handshake::TranscriptArgs),
+
+    /// The attack labs: change one thing in a run and see what libsignal does.
+    #[command(after_help = lab::LAB_AFTER_HELP)]
+    Lab(lab::LabArgs),
 
     /// Send files end to end encrypted through an untrusted relay folder.
     #[command(long_about = share::SHARE_ABOUT, after_help = share::SHARE_EXAMPLES)]

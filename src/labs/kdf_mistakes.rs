@@ -187,11 +187,20 @@ pub fn run(options: RunOptions) -> Result<Transcript, LabError> {
     } else {
         Verdict::AttackerSucceeds
     };
+    let firsts: Vec<String> = mistakes
+        .iter()
+        .map(|m| match m.first_difference {
+            Some(i) => i.to_string(),
+            None => "none".to_string(),
+        })
+        .collect();
     let summary = if refused && control_accepted {
-        "Each mistake gives keys that differ from libsignal's from the first byte on, and Bob's \
-         libsignal refuses every message built with them; without a mistake the same builder's \
-         message is accepted."
-            .to_string()
+        format!(
+            "Each mistake gives keys that differ from libsignal's (first differing byte of the \
+             root key: {}), and Bob's libsignal refuses every message built with them; without \
+             a mistake the same builder's message is accepted.",
+            firsts.join(", ")
+        )
     } else if refused {
         "Every message was refused, the one without a mistake too: the builder is wrong."
             .to_string()

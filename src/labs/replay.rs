@@ -167,7 +167,7 @@ fn describe(delivery: &Delivery) -> String {
 const AGAIN: LabText = LabText {
     id: LabStep::DeliveredAgain,
     actor: Actor::Bob,
-    title: "The server delivers the same message again",
+    title: "Bob receives the same message again",
     explanation: "Bob's libsignal finds its session for this base key and tries to decrypt \
         there: the message's counter is already used, so it is refused as a duplicate before \
         its MAC is even checked.",
@@ -178,7 +178,7 @@ const AGAIN: LabText = LabText {
 const AFTER_RESET: LabText = LabText {
     id: LabStep::DeliveredAfterReset,
     actor: Actor::Bob,
-    title: "Again, after Bob lost his session",
+    title: "Bob receives it again after losing his session",
     explanation: "With no session to find, libsignal runs PQXDH again. After a successful \
         first message it marks the Kyber prekey used together with the signed prekey id and \
         the base key; libsignal's store refuses a base key it has seen with the last-resort \
@@ -191,7 +191,7 @@ const AFTER_RESET: LabText = LabText {
 const WITHOUT_MEMORY: LabText = LabText {
     id: LabStep::DeliveredWithoutMemory,
     actor: Actor::Bob,
-    title: "Again, to a Bob whose Kyber store forgot the base keys",
+    title: "Bob receives it again with a Kyber store that forgets base keys",
     explanation: "libsignal's store interface asks for this memory but cannot enforce it. A \
         store without it, after a lost session: without a one-time prekey nothing else in the \
         message is new to check, which is the replay the spec warns about.",

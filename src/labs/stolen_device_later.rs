@@ -21,7 +21,7 @@ pub use super::stores::OneTimeDeletion;
 use super::stores::{BaseKeyMemory, Device, DeviceKeys};
 use super::{LAB_STREAM, LabError, compare};
 use crate::engine::kdf;
-use crate::engine::record::{derived_key, message as message_value, private_key, shared_secret};
+use crate::engine::record::{derived_key, private_key, shared_secret};
 use crate::engine::{FIRST_MESSAGE_TEXT, RunOptions, address, dh, rng_stream};
 use crate::transcript::{Actor, Lab, LabDetails, LabStep, Transcript, Verdict};
 
@@ -149,10 +149,7 @@ pub fn run_with(options: RunOptions, deletion: OneTimeDeletion) -> Result<Transc
     // ANCHOR_END: decrypt
     let thief_decrypts = attempt.is_ok();
     let thief_error = attempt.as_ref().err().map(|e| e.to_string());
-    match &attempt {
-        Ok(text) => lab.step(&DECRYPTS, &[message_value("thief.plaintext", text)]),
-        Err(_) => lab.step(&DECRYPTS, &[]),
-    }
+    lab.step(&DECRYPTS, &[]);
     lab.result(
         LabStep::ThiefDecrypts,
         !thief_decrypts,

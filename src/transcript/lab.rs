@@ -54,20 +54,14 @@ impl Lab {
     pub fn about(self) -> &'static str {
         match self {
             Lab::ForgedSignedPrekey => "the server swaps SPK_B for a key of its own",
-            Lab::ForgedKyberPrekey => "the server swaps PQSPK_B for a Kyber key of its own",
-            Lab::MitmNewIdentity => {
-                "the server replaces Bob's whole bundle with its own identity, validly signed"
-            }
-            Lab::TamperedCiphertext => "one bit of the Kyber ciphertext CT flips in transit",
-            Lab::HarvestNowDecryptLater => {
-                "a recording is attacked later with every X25519 private key (Shor's stand-in)"
-            }
+            Lab::ForgedKyberPrekey => "the server swaps PQSPK_B for its own Kyber key",
+            Lab::MitmNewIdentity => "the server hands out a bundle of its own identity",
+            Lab::TamperedCiphertext => "one bit of the Kyber ciphertext CT flips",
+            Lab::HarvestNowDecryptLater => "recorded now, attacked later with X25519 broken",
             Lab::StolenDeviceLater => "Bob's phone is stolen after the session",
             Lab::Replay => "the server delivers Alice's first message again",
-            Lab::KdfMistakes => "the session keys re-derived with one mistake each",
-            Lab::KeyCompromiseImpersonation => {
-                "someone holding SPK_B.priv forges a first message \"from Alice\""
-            }
+            Lab::KdfMistakes => "the session keys derived with one mistake each",
+            Lab::KeyCompromiseImpersonation => "with SPK_B.priv, a forged message \"from Alice\"",
         }
     }
 
