@@ -69,8 +69,12 @@ pub(crate) fn run(args: LabArgs) -> Result<ExitCode, String> {
             options.replay_flags()
         );
     }
-    let t = labs::run(lab, options)
-        .map_err(|e| format!("the lab {lab} with seed {} could not run: {e}", options.seed))?;
+    let t = labs::run(lab, options).map_err(|e| {
+        format!(
+            "the lab {lab} with seed {} could not run: {e}",
+            options.seed
+        )
+    })?;
     let text = match args.format {
         Format::Text => plain::render(
             &t,

@@ -50,11 +50,7 @@ impl AliceSide {
 
 /// Alice's handshake with `handed`, drawing EK_A and the encapsulation from
 /// the seed's handshake stream exactly as the normal run does.
-pub fn without_check(
-    seed: u64,
-    alice: &AliceKeys,
-    handed: &Handed,
-) -> Result<AliceSide, LabError> {
+pub fn without_check(seed: u64, alice: &AliceKeys, handed: &Handed) -> Result<AliceSide, LabError> {
     let mut rng = rng_stream(seed, HANDSHAKE_STREAM);
     // libsignal gets the RNG as it is now, so it draws the same EK_A and CT.
     let mut libsignal_rng = rng.clone();

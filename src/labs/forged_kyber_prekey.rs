@@ -110,7 +110,9 @@ pub fn run_with(options: RunOptions, checks: AliceChecks) -> Result<Transcript, 
         .get_kyber_ciphertext()?
         .cloned()
         .unwrap_or_default();
-    let server_ss = pqspk_m.secret_key.decapsulate(&ct.clone().into_boxed_slice())?;
+    let server_ss = pqspk_m
+        .secret_key
+        .decapsulate(&ct.clone().into_boxed_slice())?;
     // ANCHOR_END: decapsulate
     let agrees = alice_side.libsignal_agrees(&spk_b);
     lab.check(
@@ -143,8 +145,15 @@ pub fn run_with(options: RunOptions, checks: AliceChecks) -> Result<Transcript, 
     );
 
     let ss_same = server_ss[..] == alice_side.ss[..];
-    lab.check("the server's SS is Alice's", ss_same, compare(&server_ss, &alice_side.ss));
-    lab.step(&SERVER_DECAPSULATES, &[shared_secret("attacker.SS", &server_ss)]);
+    lab.check(
+        "the server's SS is Alice's",
+        ss_same,
+        compare(&server_ss, &alice_side.ss),
+    );
+    lab.step(
+        &SERVER_DECAPSULATES,
+        &[shared_secret("attacker.SS", &server_ss)],
+    );
     lab.result(
         LabStep::ServerDecapsulates,
         !ss_same,

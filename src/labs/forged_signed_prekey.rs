@@ -14,11 +14,11 @@ use super::alice::{self, Handed};
 use super::start::{LabText, Outcome, Start};
 use super::{ATTACKER_STREAM, LabError, both, compare, either};
 use crate::engine::record::{derived_key, message, private_key, public_key, shared_secret};
-use crate::engine::{HANDSHAKE_STREAM, RunOptions, ServerBundle, address, demo_now, dh, rng_stream};
-use crate::engine::{kdf, keys::AliceKeys};
-use crate::transcript::{
-    Actor, HandshakeStep, Lab, LabDetails, LabStep, Transcript, Verdict,
+use crate::engine::{
+    HANDSHAKE_STREAM, RunOptions, ServerBundle, address, demo_now, dh, rng_stream,
 };
+use crate::engine::{kdf, keys::AliceKeys};
+use crate::transcript::{Actor, HandshakeStep, Lab, LabDetails, LabStep, Transcript, Verdict};
 
 /// Whether Alice verifies the prekey signatures, as libsignal always does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,8 +139,16 @@ pub fn run_with(options: RunOptions, checks: AliceChecks) -> Result<Transcript, 
 
     let dh1_same = server_dh1[..] == alice_side.dhs[0][..];
     let dh3_same = server_dh3[..] == alice_side.dhs[2][..];
-    lab.check("the server's DH1 is Alice's", dh1_same, compare(&server_dh1, &alice_side.dhs[0]));
-    lab.check("the server's DH3 is Alice's", dh3_same, compare(&server_dh3, &alice_side.dhs[2]));
+    lab.check(
+        "the server's DH1 is Alice's",
+        dh1_same,
+        compare(&server_dh1, &alice_side.dhs[0]),
+    );
+    lab.check(
+        "the server's DH3 is Alice's",
+        dh3_same,
+        compare(&server_dh3, &alice_side.dhs[2]),
+    );
     lab.step(
         &SERVER_COMPUTES,
         &[

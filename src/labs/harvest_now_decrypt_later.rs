@@ -86,8 +86,7 @@ pub fn run(options: RunOptions) -> Result<Transcript, LabError> {
     }
     stolen.push(("ratchet_A.priv", ratchet_a));
     // ANCHOR_END: shor
-    let public =
-        |bytes: &[u8]| PublicKey::deserialize(bytes).map_err(SignalProtocolError::from);
+    let public = |bytes: &[u8]| PublicKey::deserialize(bytes).map_err(SignalProtocolError::from);
     let mut recorded_keys = vec![
         *recorded.identity_key().public_key(),
         public(&recorded_bundle.identity_key)?,
@@ -160,8 +159,15 @@ pub fn run(options: RunOptions) -> Result<Transcript, LabError> {
         let real = start.bytes(name)?;
         let same = real == &value[..];
         all_equal &= same;
-        compared.push(format!("{attacker_name} vs {name}: {}", compare(value, real)));
-        lab.check(format!("the attacker's {name} is the real one"), same, compare(value, real));
+        compared.push(format!(
+            "{attacker_name} vs {name}: {}",
+            compare(value, real)
+        ));
+        lab.check(
+            format!("the attacker's {name} is the real one"),
+            same,
+            compare(value, real),
+        );
         made.push(shared_secret(attacker_name, value));
     }
     lab.step(&COMPUTES_DH, &made);
@@ -202,7 +208,9 @@ pub fn run(options: RunOptions) -> Result<Transcript, LabError> {
     );
     // The same steps with the real root key: the attacker's code is right,
     // only the key is missing.
-    let real_root: [u8; 32] = root_key.try_into().map_err(|_| LabError::Diverged("root_key"))?;
+    let real_root: [u8; 32] = root_key
+        .try_into()
+        .map_err(|_| LabError::Diverged("root_key"))?;
     let real_pqr: [u8; 32] = start
         .bytes("pqr_key")?
         .try_into()
@@ -269,7 +277,10 @@ pub fn run(options: RunOptions) -> Result<Transcript, LabError> {
         )
         .err()
         .map(|e| e.to_string());
-    lab.step(&X3DH_RUN, &[message_value("x3dh.prekey_message", &x3dh_bytes)]);
+    lab.step(
+        &X3DH_RUN,
+        &[message_value("x3dh.prekey_message", &x3dh_bytes)],
+    );
     lab.result(
         LabStep::X3dhRun,
         false,
@@ -323,8 +334,16 @@ pub fn run(options: RunOptions) -> Result<Transcript, LabError> {
         "With every X25519 private key the attacker recomputes DH1–DH{} {}, but not SS: its \
          root key is wrong and the PQXDH message {}. The same recording of an X3DH run {}.",
         dhs.len(),
-        if all_equal { "exactly" } else { "(NOT exactly)" },
-        if pqxdh_attacker_decrypts { "OPENS" } else { "stays closed" },
+        if all_equal {
+            "exactly"
+        } else {
+            "(NOT exactly)"
+        },
+        if pqxdh_attacker_decrypts {
+            "OPENS"
+        } else {
+            "stays closed"
+        },
         if x3dh_attacker_decrypts {
             "gives it the root key, the message keys and the plaintext"
         } else {

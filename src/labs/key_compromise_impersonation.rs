@@ -81,7 +81,9 @@ pub fn run_with(options: RunOptions, rotation: Rotation) -> Result<Transcript, L
     if let Some(opk) = bundle.pre_key_public()? {
         dhs.push(dh(&ek_m.private_key, &opk)?);
     }
-    let (ss, ct) = bundle.kyber_pre_key_public()?.encapsulate(&mut attacker_rng)?;
+    let (ss, ct) = bundle
+        .kyber_pre_key_public()?
+        .encapsulate(&mut attacker_rng)?;
     let parts: Vec<&[u8]> = dhs.iter().map(|d| &d[..]).collect();
     let keys = kdf::derive(&kdf::secret_input(&parts, &ss));
     let forged = forge(&start, &ek_m, &ct, &keys, &mut attacker_rng)?;
@@ -131,7 +133,11 @@ pub fn run_with(options: RunOptions, rotation: Rotation) -> Result<Transcript, L
                 "Bob's libsignal accepts it as Alice's: \"{}\" (identity on record for \
                  \"alice\": IK_A: {})",
                 String::from_utf8_lossy(text),
-                if recorded_as == Some(ik_a) { "yes" } else { "no" }
+                if recorded_as == Some(ik_a) {
+                    "yes"
+                } else {
+                    "no"
+                }
             ),
             Err(e) => format!("Bob's libsignal refuses it: \"{e}\""),
         },

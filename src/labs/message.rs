@@ -20,7 +20,8 @@ use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use libsignal_protocol::kem::SerializedCiphertext;
 use libsignal_protocol::{
-    IdentityKey, KeyPair, KyberPayload, KyberPreKeyId, PreKeyId, PreKeySignalMessage, PublicKey, SignalMessage, SignalProtocolError, SignedPreKeyId,
+    IdentityKey, KeyPair, KyberPayload, KyberPreKeyId, PreKeyId, PreKeySignalMessage, PublicKey,
+    SignalMessage, SignalProtocolError, SignedPreKeyId,
 };
 use rand::{CryptoRng, Rng};
 use sha2::Sha256;
@@ -94,10 +95,7 @@ pub struct Sealed {
 }
 
 /// Seals a first message as libsignal's Alice would, with the keys given.
-pub fn seal<R: Rng + CryptoRng>(
-    s: &Sealing,
-    rng: &mut R,
-) -> Result<Sealed, SignalProtocolError> {
+pub fn seal<R: Rng + CryptoRng>(s: &Sealing, rng: &mut R) -> Result<Sealed, SignalProtocolError> {
     // SPQR's first message, drawn when encrypting (session_cipher.rs:37).
     let (pq_message, spqr_key) = match s.pqr_key {
         Some(pqr_key) => {
@@ -188,4 +186,94 @@ pub fn spqr_key_for_reader(pqr_key: &[u8; 32], message: &SignalMessage) -> Optio
     spqr::recv(&state, &message.pq_ratchet().to_vec())
         .ok()
         .and_then(|r| r.key)
+}
+
+#[cfg(test)]
+mod tests {
+    use libsignal_protocol::{KeyPair, PreKeySignalMessage};
+
+    use super::*;
+    use crate::engine::keys::{AliceKeys, BobKeys};
+    use crate::engine::{ALICE_STREAM, BOB_STREAM, RunOptions, address, rng_stream};
+    use crate::labs::stores::{Device, DeviceKeys};
+
+    fn key(t: &crate::transcript::Transcript, name: &str) -> [u8; 32] {
+        t.value(name).unwrap().bytes.clone().try_into().unwrap()
+    }
+
+    /// Sealed by hand with the normal run's keys, a first message is one that
+    /// Bob's libsignal reads; and libsignal's own first message opens by hand.
+    #[test]
+    fn by_hand_is_libsignals_way() {
+        for one_time_prekey in [false, true] {
+            let t = crate::engine::run(RunOptions {
+                seed: 3,
+                one_time_prekey,
+            })
+            .unwrap();
+            let bob = BobKeys::generate(&mut rng_stream(3, BOB_STREAM), one_time_prekey).unwrap();
+            let alice = AliceKeys::generate(&mut rng_stream(3, ALICE_STREAM));
+            let normal =
+                PreKeySignalMessage::try_from(&t.value("prekey_message").unwrap().bytes[..])
+                    .unwrap();
+            let (root_key, pqr_key) = (key(&t, "root_key"), key(&t, "pqr_key"));
+            let mut rng = rng_stream(3, 99);
+            let ratchet = KeyPair::generate(&mut rng);
+            let sealed = seal(
+                &Sealing {
+                    version: PQXDH_VERSION,
+                    sender_identity: alice.identity.identity_key(),
+                    receiver_identity: bob.identity.identity_key(),
+                    registration_id: alice.registration_id,
+                    pre_key_id: normal.pre_key_id(),
+                    signed_pre_key_id: normal.signed_pre_key_id(),
+                    spk_b: &bob.signed_prekey.public_key,
+                    kyber: Some((bob.kyber_prekey_id, normal.kyber_ciphertext().unwrap())),
+                    base_key: normal.base_key(),
+                    root_key: &root_key,
+                    pqr_key: Some(&pqr_key),
+                    ratchet: &ratchet,
+                    plaintext: b"sealed by hand",
+                },
+                &mut rng,
+            )
+            .unwrap();
+            let read = Device::new(DeviceKeys::of(&bob))
+                .unwrap()
+                .receive(&address("alice"), sealed.message.serialized(), &mut rng)
+                .unwrap();
+            assert_eq!(read, b"sealed by hand");
+
+            let dh = bob
+                .signed_prekey
+                .private_key
+                .calculate_agreement(normal.message().sender_ratchet_key())
+                .unwrap();
+            let keys = first_message_keys(
+                &root_key,
+                &dh,
+                spqr_key_for_reader(&pqr_key, normal.message()).as_deref(),
+            );
+            let opened = open(
+                normal.message(),
+                &keys,
+                alice.identity.identity_key(),
+                bob.identity.identity_key(),
+            )
+            .unwrap();
+            assert_eq!(opened, crate::engine::FIRST_MESSAGE_TEXT.as_bytes());
+            // One wrong key byte and the MAC check says no.
+            let mut wrong = keys.clone();
+            wrong.mac_key[0] ^= 1;
+            assert_eq!(
+                open(
+                    normal.message(),
+                    &wrong,
+                    alice.identity.identity_key(),
+                    bob.identity.identity_key()
+                ),
+                Err(OpenError::Mac)
+            );
+        }
+    }
 }

@@ -13,8 +13,7 @@
 
 use futures::executor::block_on;
 use libsignal_protocol::{
-    Aci, Fingerprint, IdentityKey, InMemSignalProtocolStore, message_encrypt,
-    process_prekey_bundle,
+    Aci, Fingerprint, IdentityKey, InMemSignalProtocolStore, message_encrypt, process_prekey_bundle,
 };
 use rand::RngCore;
 
@@ -95,10 +94,8 @@ pub fn run_with(options: RunOptions, comparison: Comparison) -> Result<Transcrip
     // Alice's libsignal: first contact with "bob", so no key on record yet.
     let bob_address = address("bob");
     let alice_address = address("alice");
-    let mut alice = InMemSignalProtocolStore::new(
-        start.alice.identity,
-        start.alice.registration_id,
-    )?;
+    let mut alice =
+        InMemSignalProtocolStore::new(start.alice.identity, start.alice.registration_id)?;
     let mut alice_rng = rng_stream(options.seed, HANDSHAKE_STREAM);
     let accepted = block_on(process_prekey_bundle(
         &bob_address,
@@ -200,7 +197,10 @@ pub fn run_with(options: RunOptions, comparison: Comparison) -> Result<Transcrip
         }
 
         if let Some(relayed) = relayed {
-            lab.step(&SERVER_RELAYS, &[message("prekey_message_relayed", &relayed)]);
+            lab.step(
+                &SERVER_RELAYS,
+                &[message("prekey_message_relayed", &relayed)],
+            );
             lab.result(
                 LabStep::ServerRelaysToBob,
                 false,
@@ -226,12 +226,10 @@ pub fn run_with(options: RunOptions, comparison: Comparison) -> Result<Transcrip
             // Each phone computes the safety number from the identity keys
             // it holds: its own, and the one it has on record for the other.
             let ids = Ids::draw(&mut lab_rng);
-            let bob_key_at_alice = block_on(
-                libsignal_protocol::IdentityKeyStore::get_identity(
-                    &alice.identity_store,
-                    &bob_address,
-                ),
-            )?
+            let bob_key_at_alice = block_on(libsignal_protocol::IdentityKeyStore::get_identity(
+                &alice.identity_store,
+                &bob_address,
+            ))?
             .ok_or(LabError::Diverged("Alice's record of Bob's identity key"))?;
             let alice_key_at_bob = bob
                 .identity_of(&alice_address)?
@@ -265,7 +263,11 @@ pub fn run_with(options: RunOptions, comparison: Comparison) -> Result<Transcrip
             lab.check(
                 "without the server in the middle both phones show the same number",
                 honest_alice == honest_bob,
-                format!("Alice {} / Bob {}", grouped(&honest_alice), grouped(&honest_bob)),
+                format!(
+                    "Alice {} / Bob {}",
+                    grouped(&honest_alice),
+                    grouped(&honest_bob)
+                ),
             );
             lab.check(
                 "Alice's phone has IK_M on record for Bob",

@@ -38,11 +38,7 @@ pub fn run_with(options: RunOptions, memory: BaseKeyMemory) -> Result<Transcript
     // ANCHOR: again
     // Bob's phone, with libsignal's stores, receives the message as in the
     // normal run, then the same bytes again.
-    let mut bob = Device::with(
-        DeviceKeys::of(&start.bob),
-        memory,
-        OneTimeDeletion::Deletes,
-    )?;
+    let mut bob = Device::with(DeviceKeys::of(&start.bob), memory, OneTimeDeletion::Deletes)?;
     let first = bob.receive(&alice, message, &mut rng)?;
     let again = deliver(&mut bob, &alice, message, &mut rng, "again");
     // ANCHOR_END: again
@@ -102,7 +98,10 @@ pub fn run_with(options: RunOptions, memory: BaseKeyMemory) -> Result<Transcript
             if without_memory.accepted {
                 "it is accepted as a new session".to_string()
             } else {
-                format!("it is still refused, {}", mechanism(without_memory.refused_by))
+                format!(
+                    "it is still refused, {}",
+                    mechanism(without_memory.refused_by)
+                )
             }
         )
     } else {
@@ -159,8 +158,9 @@ fn mechanism(refused_by: Option<&str>) -> &'static str {
 fn describe(delivery: &Delivery) -> String {
     match &delivery.error {
         Some(e) => format!("Bob's libsignal refuses it: \"{e}\""),
-        None => "Bob's libsignal ACCEPTS it and reads the message again, as a new session"
-            .to_string(),
+        None => {
+            "Bob's libsignal ACCEPTS it and reads the message again, as a new session".to_string()
+        }
     }
 }
 

@@ -64,11 +64,7 @@ impl Start {
             options.one_time_prekey,
         )?;
         let alice = AliceKeys::generate(&mut rng_stream(options.seed, ALICE_STREAM));
-        let start = Self {
-            normal,
-            bob,
-            alice,
-        };
+        let start = Self { normal, bob, alice };
         start.same("IK_B", &start.bob.identity.identity_key().serialize())?;
         start.same("SPK_B", &start.bob.signed_prekey.public_key.serialize())?;
         start.same("PQSPK_B", &start.bob.kyber_prekey.public_key.serialize())?;

@@ -177,9 +177,8 @@ impl Device {
         message: &[u8],
         rng: &mut R,
     ) -> Result<Vec<u8>, SignalProtocolError> {
-        let message = CiphertextMessage::PreKeySignalMessage(PreKeySignalMessage::try_from(
-            message,
-        )?);
+        let message =
+            CiphertextMessage::PreKeySignalMessage(PreKeySignalMessage::try_from(message)?);
         block_on(message_decrypt(
             &message,
             from,
@@ -222,7 +221,10 @@ impl Device {
                     signed_id,
                     self.signed_pre_keys.get_signed_pre_key(signed_id).await?,
                 ),
-                kyber_prekey: (kyber_id, self.kyber_pre_keys.get_kyber_pre_key(kyber_id).await?),
+                kyber_prekey: (
+                    kyber_id,
+                    self.kyber_pre_keys.get_kyber_pre_key(kyber_id).await?,
+                ),
                 one_time_prekey,
             })
         })

@@ -13,7 +13,8 @@
 //! without SS on both sides, since libsignal always includes it).
 
 use libsignal_protocol::{
-    KeyPair, KyberPayload, PreKeySignalMessage, PublicKey, SignalProtocolError, kem::SerializedCiphertext,
+    KeyPair, KyberPayload, PreKeySignalMessage, PublicKey, SignalProtocolError,
+    kem::SerializedCiphertext,
 };
 use rand::Rng;
 

@@ -86,14 +86,12 @@ mod tests {
     }
 
     #[test]
-    fn the_label_and_the_missing_kyber_secret_both_matter() {
+    fn the_label_is_part_of_the_key() {
         let dhs: [&[u8]; 3] = [&[1; 32], &[2; 32], &[3; 32]];
         let x3dh = derive(&dhs);
-        // The same input with PQXDH's label gives other keys.
-        let pqxdh_label = crate::engine::kdf::derive(&crate::engine::kdf::secret_input(
-            &dhs[..2],
-            &[3; 32],
-        ));
+        // The same input key material with PQXDH's label gives other keys.
+        let pqxdh_label =
+            crate::engine::kdf::derive(&crate::engine::kdf::secret_input(&dhs[..2], &[3; 32]));
         assert_ne!(x3dh.root_key, pqxdh_label.root_key);
     }
 }

@@ -55,7 +55,7 @@ impl Lab {
         match self {
             Lab::ForgedSignedPrekey => "the server swaps SPK_B for a key of its own",
             Lab::ForgedKyberPrekey => "the server swaps PQSPK_B for its own Kyber key",
-            Lab::MitmNewIdentity => "the server hands out a bundle of its own identity",
+            Lab::MitmNewIdentity => "the server hands out its own identity as Bob's",
             Lab::TamperedCiphertext => "one bit of the Kyber ciphertext CT flips",
             Lab::HarvestNowDecryptLater => "recorded now, attacked later with X25519 broken",
             Lab::StolenDeviceLater => "Bob's phone is stolen after the session",
@@ -138,6 +138,56 @@ pub enum LabStep {
 }
 
 impl LabStep {
+    /// Every lab step, grouped by lab in the book's order.
+    pub const ALL: [LabStep; 46] = [
+        LabStep::ServerSwapsSignedPrekey,
+        LabStep::AliceChecksSignedPrekey,
+        LabStep::AliceWithForgedSignedPrekey,
+        LabStep::ServerComputesDh1Dh3,
+        LabStep::ServerLacksDh2,
+        LabStep::ServerSwapsKyberPrekey,
+        LabStep::AliceChecksKyberPrekey,
+        LabStep::AliceWithForgedKyberPrekey,
+        LabStep::ServerDecapsulates,
+        LabStep::ServerLacksDh,
+        LabStep::ServerMakesIdentity,
+        LabStep::AliceAcceptsServerBundle,
+        LabStep::AliceSendsToServer,
+        LabStep::ServerDecryptsFirstMessage,
+        LabStep::ServerRelaysToBob,
+        LabStep::BobDecryptsRelayed,
+        LabStep::AliceSafetyNumber,
+        LabStep::BobSafetyNumber,
+        LabStep::CiphertextBitFlipped,
+        LabStep::BobDecapsulatesTampered,
+        LabStep::BobDerivesFromTampered,
+        LabStep::BobRefusesTampered,
+        LabStep::TypeByteChanged,
+        LabStep::AttackerRecords,
+        LabStep::AttackerBreaksX25519,
+        LabStep::AttackerComputesDh,
+        LabStep::AttackerLacksSs,
+        LabStep::AttackerFailsToRead,
+        LabStep::X3dhRun,
+        LabStep::AttackerReadsX3dh,
+        LabStep::BobStoreAfterSession,
+        LabStep::ThiefStealsKeys,
+        LabStep::ThiefDerives,
+        LabStep::ThiefDecrypts,
+        LabStep::DeliveredAgain,
+        LabStep::DeliveredAfterReset,
+        LabStep::DeliveredWithoutMemory,
+        LabStep::MistakeInfoLabel,
+        LabStep::MistakeNoPrefix,
+        LabStep::MistakeDhSwapped,
+        LabStep::MistakeNoSs,
+        LabStep::NoMistake,
+        LabStep::AttackerStealsSignedPrekey,
+        LabStep::AttackerForgesFirstMessage,
+        LabStep::BobAcceptsForgery,
+        LabStep::IdentityKeyAloneRefused,
+    ];
+
     /// The stable id, as in the JSON.
     pub fn id(self) -> &'static str {
         use LabStep::*;
@@ -218,13 +268,8 @@ impl LabStep {
             | BobDerivesFromTampered
             | BobRefusesTampered
             | TypeByteChanged => Lab::TamperedCiphertext,
-            AttackerRecords
-            | AttackerBreaksX25519
-            | AttackerComputesDh
-            | AttackerLacksSs
-            | AttackerFailsToRead
-            | X3dhRun
-            | AttackerReadsX3dh => Lab::HarvestNowDecryptLater,
+            AttackerRecords | AttackerBreaksX25519 | AttackerComputesDh | AttackerLacksSs
+            | AttackerFailsToRead | X3dhRun | AttackerReadsX3dh => Lab::HarvestNowDecryptLater,
             BobStoreAfterSession | ThiefStealsKeys | ThiefDerives | ThiefDecrypts => {
                 Lab::StolenDeviceLater
             }

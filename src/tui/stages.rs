@@ -76,18 +76,33 @@ fn lab_stage(step: LabStep) -> Stage {
         AliceChecksSignedPrekey | AliceChecksKyberPrekey | AliceAcceptsServerBundle => {
             Stage::AliceVerifies
         }
-        AttackerStealsSignedPrekey | AttackerBreaksX25519 | BobStoreAfterSession
+        AttackerStealsSignedPrekey
+        | AttackerBreaksX25519
+        | BobStoreAfterSession
         | ThiefStealsKeys => Stage::BobsKeys,
         AliceWithForgedSignedPrekey | ServerComputesDh1Dh3 | AttackerComputesDh => Stage::Dh,
         AliceWithForgedKyberPrekey | ServerDecapsulates | AttackerLacksSs => Stage::Kyber,
         ServerLacksDh2 | ServerLacksDh | X3dhRun | MistakeInfoLabel | MistakeNoPrefix
         | MistakeDhSwapped | MistakeNoSs | NoMistake | ThiefDerives => Stage::Kdf,
-        AliceSendsToServer | ServerDecryptsFirstMessage | ServerRelaysToBob
-        | CiphertextBitFlipped | AttackerRecords | AttackerForgesFirstMessage
-        | DeliveredAgain | DeliveredAfterReset | DeliveredWithoutMemory => Stage::FirstMessage,
-        BobDecryptsRelayed | BobDecapsulatesTampered | BobDerivesFromTampered
-        | BobRefusesTampered | TypeByteChanged | BobAcceptsForgery | IdentityKeyAloneRefused
-        | ThiefDecrypts | AttackerFailsToRead | AttackerReadsX3dh => Stage::BobsSide,
+        AliceSendsToServer
+        | ServerDecryptsFirstMessage
+        | ServerRelaysToBob
+        | CiphertextBitFlipped
+        | AttackerRecords
+        | AttackerForgesFirstMessage
+        | DeliveredAgain
+        | DeliveredAfterReset
+        | DeliveredWithoutMemory => Stage::FirstMessage,
+        BobDecryptsRelayed
+        | BobDecapsulatesTampered
+        | BobDerivesFromTampered
+        | BobRefusesTampered
+        | TypeByteChanged
+        | BobAcceptsForgery
+        | IdentityKeyAloneRefused
+        | ThiefDecrypts
+        | AttackerFailsToRead
+        | AttackerReadsX3dh => Stage::BobsSide,
         AliceSafetyNumber | BobSafetyNumber => Stage::SameSecret,
     }
 }

@@ -196,7 +196,10 @@ fn detail_lines(details: &LabDetails) -> Vec<String> {
             libsignal_error,
             type_byte_error,
         } => vec![
-            format!("Flipped: bit {bit} of CT byte {byte}; Bob's SS differs: {}", yes_no(*ss_differs)),
+            format!(
+                "Flipped: bit {bit} of CT byte {byte}; Bob's SS differs: {}",
+                yes_no(*ss_differs)
+            ),
             format!(
                 "libsignal's error: {}; with the type byte changed: {}",
                 libsignal_error.as_deref().unwrap_or("none"),
