@@ -584,3 +584,42 @@ fn every_lab_renders_as_text_and_as_json_with_its_outcome() {
         );
     }
 }
+
+/// The control for the tampered-ciphertext lab, and the answer to its
+/// exercise: a field of the first message that neither feeds the keys nor
+/// sits under the MAC can be changed, and Bob's libsignal still accepts it.
+#[test]
+fn a_changed_registration_id_goes_through_because_nothing_binds_it() {
+    use libsignal_protocol::{KyberPayload, PreKeySignalMessage};
+    use pqxdh_lab::engine::keys::BobKeys;
+    use pqxdh_lab::engine::{BOB_STREAM, FIRST_MESSAGE_TEXT, address, rng_stream};
+    use pqxdh_lab::labs::stores::{Device, DeviceKeys};
+
+    let t = pqxdh_lab::engine::run(options(false)).unwrap();
+    let bob = BobKeys::generate(&mut rng_stream(SEED, BOB_STREAM), false).unwrap();
+    let sent = PreKeySignalMessage::try_from(bytes(&t, "prekey_message")).unwrap();
+    let changed = PreKeySignalMessage::new(
+        sent.message_version(),
+        sent.registration_id() ^ 1,
+        sent.pre_key_id(),
+        sent.signed_pre_key_id(),
+        Some(KyberPayload::new(
+            sent.kyber_pre_key_id().unwrap(),
+            sent.kyber_ciphertext().unwrap().clone(),
+        )),
+        *sent.base_key(),
+        *sent.identity_key(),
+        sent.message().clone(),
+    )
+    .unwrap();
+    assert_ne!(changed.serialized(), sent.serialized());
+    let read = Device::new(DeviceKeys::of(&bob))
+        .unwrap()
+        .receive(
+            &address("alice"),
+            changed.serialized(),
+            &mut rng_stream(SEED, 9),
+        )
+        .unwrap();
+    assert_eq!(read, FIRST_MESSAGE_TEXT.as_bytes());
+}

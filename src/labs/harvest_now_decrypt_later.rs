@@ -415,7 +415,7 @@ const BREAKS_X25519: LabText = LabText {
 const COMPUTES_DH: LabText = LabText {
     id: LabStep::AttackerComputesDh,
     actor: Actor::Attacker,
-    title: "The attacker recomputes DH1–DH4",
+    title: "The attacker recomputes the DH values",
     explanation: "With Alice's private keys and Bob's public ones from the recording, the \
         attacker gets every DH value of the handshake, exactly.",
     formula: "DH1 = DH(IK_A, SPK_B), DH2 = DH(EK_A, IK_B), DH3 = DH(EK_A, SPK_B) [, DH4 = DH(EK_A, OPK_B)]",

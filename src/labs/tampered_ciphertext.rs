@@ -1,8 +1,8 @@
 //! Lab: one bit of the Kyber ciphertext CT flips on its way to Bob.
 //!
 //! Kyber does not report a bad ciphertext: decapsulation with implicit
-//! rejection returns a different, pseudorandom secret (research notes §7;
-//! libcrux's Kyber in libsignal `kem/kyber1024.rs`). Bob's SS differs, so do
+//! rejection returns a different, pseudorandom secret (libsignal's Kyber1024
+//! is libcrux's, `kem/kyber1024.rs:40-50`; the lab shows SS_bob). Bob's SS differs, so do
 //! his keys, and libsignal refuses the message when its MAC does not verify
 //! (`session_cipher.rs:657-668`, reported as "decryption failed", `:497-502`).
 //! A changed type byte is refused earlier, as a bad key type, before any

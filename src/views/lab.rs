@@ -18,6 +18,29 @@ pub fn verdict_heading(verdict: Verdict) -> &'static str {
     }
 }
 
+/// The lab's own steps, one line each with what it established, and the
+/// outcome: the short form the book's examples print.
+pub fn results(t: &Transcript) -> String {
+    let mut out = String::new();
+    let Some(lab) = &t.lab else {
+        return out;
+    };
+    for step in &t.steps {
+        let StepId::Lab(id) = step.id else { continue };
+        let _ = writeln!(out, "{}: {}", step.actor.name(), step.title);
+        for result in lab.results_of(id) {
+            out.push_str(&wrap(&format!("→ {}", result.text), "    "));
+        }
+    }
+    let _ = writeln!(out, "OUTCOME: {}", verdict_heading(lab.verdict));
+    out.push_str(&wrap(&lab.summary, "  "));
+    for c in &lab.checks {
+        let mark = if c.passed { "ok  " } else { "FAIL" };
+        out.push_str(&wrap(&format!("{mark} {}: {}", c.name, c.detail), "  "));
+    }
+    out
+}
+
 pub fn render(t: &Transcript, lab: &LabRecord, hex_mode: Hex) -> String {
     let mut out = String::new();
     let name = lab.lab.name();
