@@ -47,7 +47,7 @@ fn says(e: SignalProtocolError) -> String {
 }
 
 #[test]
-fn every_lab_computes_the_verdict_the_issue_expects_and_its_checks_pass() {
+fn every_lab_computes_the_verdict_its_chapter_states_and_its_checks_pass() {
     for one_time_prekey in [false, true] {
         for lab in Lab::ALL {
             let t = labs::run(lab, options(one_time_prekey)).unwrap();
