@@ -67,7 +67,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: binding
     // Re-encapsulation: with a generic KEM an attacker who learns SS could
     // wrap the same SS for another public key. Kyber hashes the public key into
-    // SS: the same randomness, encapsulated to two keys, gives two secrets.
+    // SS. What this shows is only the honest case: the same randomness,
+    // encapsulated to two keys, gives two secrets. That no malicious ciphertext
+    // can do better is Kyber's binding property, proved, not demonstrated here.
     let attacker_key = kem::KeyPair::generate(
         KeyType::Kyber1024,
         &mut rng_stream(args.seed, ATTACKER_STREAM),

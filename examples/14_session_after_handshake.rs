@@ -8,10 +8,9 @@
 
 use clap::Parser;
 use pqxdh_lab::engine::demo_now;
-use pqxdh_lab::engine::protobuf::{self, Payload};
-use pqxdh_lab::share::envelope::MessageType;
+use pqxdh_lab::protobuf::{self, FieldType, Payload};
 use pqxdh_lab::share::pointer::AttachmentPointer;
-use pqxdh_lab::share::{self, DirRelay};
+use pqxdh_lab::share::{self, Account, DirRelay};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -20,13 +19,6 @@ struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
     #[arg(long, default_value_t = 7)]
     seed: u64,
-}
-
-fn kind(t: MessageType) -> &'static str {
-    match t {
-        MessageType::PreKey => "PreKeySignalMessage",
-        MessageType::Whisper => "SignalMessage",
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -46,28 +38,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR_END: setup
 
     // ANCHOR: three_sends
+    // Each command loads the person's home as an Account, on the same relay.
     let send = |rng: &mut ChaCha20Rng| {
-        share::send(
-            &homes,
-            &relay,
-            "alice",
-            "bob",
-            &dir.join("notes.txt"),
-            demo_now(),
-            rng,
-            &mut |_, _| {},
-        )
+        let mut alice = Account::load(&homes, "alice", &relay, demo_now, rng)?;
+        share::send(&mut alice, "bob", &dir.join("notes.txt"), &mut |_, _| {})
     };
     let receive = |rng: &mut ChaCha20Rng| {
-        share::receive(
-            &homes,
-            &relay,
-            "bob",
-            &dir.join("received"),
-            demo_now(),
-            rng,
-            &mut |_, _, _| {},
-        )
+        let mut bob = Account::load(&homes, "bob", &relay, demo_now, rng)?;
+        share::receive(&mut bob, &dir.join("received"), &mut |_, _, _| {})
     };
     // 1. First contact: PQXDH from Bob's bundle, then the message.
     let first = send(&mut rng)?;
@@ -83,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "send {n}: first contact {:5}  {:19} {:5} bytes  (file 33 bytes, blob {} bytes)",
             s.first_contact,
-            kind(s.message_type),
+            s.message_type.libsignal_name(),
             s.message_len,
             s.blob_len
         );
@@ -112,23 +90,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = pointer.encode();
     // ANCHOR_END: pointer
     println!("\nAttachmentPointer, {} bytes:", bytes.len());
-    for field in protobuf::parse(&bytes)? {
-        let name = match field.number {
-            3 => "key",
-            4 => "size",
-            6 => "digest",
-            7 => "fileName",
-            15 => "cdnKey (blob id)",
-            17 => "chunkSize",
-            _ => "?",
-        };
-        let value = match field.payload {
-            Payload::Varint(v) => v.to_string(),
-            Payload::Bytes(b) if field.number == 7 || field.number == 15 => {
+    // Each field, named and typed by the pointer's own field table.
+    for field in protobuf::fields(&bytes) {
+        let field = field?;
+        let spec = AttachmentPointer::FIELDS
+            .iter()
+            .find(|spec| spec.number == field.number);
+        let value = match (field.payload, spec.map(|spec| spec.ty)) {
+            (Payload::Varint(v), _) => v.to_string(),
+            (Payload::Bytes(b), Some(FieldType::Text)) => {
                 format!("\"{}\"", String::from_utf8_lossy(b))
             }
-            Payload::Bytes(b) => hex::encode(b),
+            (Payload::Bytes(b), _) => hex::encode(b),
         };
+        let name = spec.map_or("?", |spec| spec.name);
         println!("  field {:2} {:17} {value}", field.number, name);
     }
     Ok(())

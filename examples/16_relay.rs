@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use pqxdh_lab::engine::demo_now;
-use pqxdh_lab::share::{self, DirRelay, Relay, inspect};
+use pqxdh_lab::share::{self, Account, DirRelay, Relay, inspect};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -50,16 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     share::init(&homes, &relay, "bob", 2, &mut rng)?;
     let secret = "The launch code is 0000. Tell no one.\n";
     fs::write(dir.join("secret.txt"), secret)?;
-    share::send(
-        &homes,
-        &relay,
-        "alice",
-        "bob",
-        &dir.join("secret.txt"),
-        demo_now(),
-        &mut rng,
-        &mut |_, _| {},
-    )?;
+    let mut alice = Account::load(&homes, "alice", &relay, demo_now, &mut rng)?;
+    share::send(&mut alice, "bob", &dir.join("secret.txt"), &mut |_, _| {})?;
     // ANCHOR_END: send
 
     // ANCHOR: inspect

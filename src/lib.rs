@@ -7,14 +7,19 @@
 //!   values, what crossed the server, the checks;
 //! - [`views`] render a transcript as text or JSON, and [`tui`] as the
 //!   terminal UI; none of them computes;
+//! - [`conversation`] goes on after the handshake, message by message through
+//!   libsignal's sessions, every key recomputed and checked;
 //! - [`share`] sends files end to end through an untrusted relay, and
-//!   [`demo`] draws what that relay holds.
+//!   [`demo`] draws what that relay holds;
+//! - [`protobuf`] writes and reads the few protobuf messages all of them use.
 //!
 //! The command line itself (argument types and handlers) belongs to the binary.
 
+pub mod conversation;
 pub mod demo;
 pub mod engine;
 pub mod labs;
+pub mod protobuf;
 pub mod share;
 pub mod transcript;
 pub mod tui;

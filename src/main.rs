@@ -9,13 +9,14 @@ use clap::Parser;
 
 mod cli;
 
-use cli::{Cli, Command, demo, handshake, lab, share};
+use cli::{Cli, Command, conversation, demo, handshake, lab, share};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
     let result = match args.command {
         None => handshake::interactive(args.run, args.plain),
         Some(Command::Transcript(args)) => handshake::transcript(args),
+        Some(Command::Conversation(args)) => conversation::run(args),
         Some(Command::Lab(args)) => lab::run(args),
         Some(Command::Share(args)) => share::run(args),
         Some(Command::Demo(args)) => demo::run(args),

@@ -257,6 +257,21 @@ impl Field {
     }
 }
 
+/// One copy of a value dropped by its holder at a step. In libsignal,
+/// "deleted" means dropped from memory or from a store, not wiped: nothing
+/// zeroizes key material (its `PrivateKey` is a plain `Copy` type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    /// The value's name (`EK_A.priv`, `DH1`, …).
+    pub value: String,
+    /// Whose copy: for shared values Alice and Bob each hold their own, and
+    /// the server holds the public keys it stores.
+    pub holder: Actor,
+    pub step: StepId,
+    /// Why, with its source (spec section or libsignal file:line).
+    pub why: &'static str,
+}
+
 /// Which kind of object crosses the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WireKind {
@@ -307,13 +322,17 @@ pub struct Check {
     pub passed: bool,
 }
 
-/// What the wire scan searched and what it found.
+/// What the wire scan searched and what it found: whether any secret of the
+/// run occurs verbatim (as a 16-byte window) in the server's bytes. A check
+/// against serialization bugs, not a proof of secrecy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireScan {
     /// Bytes of the bundle and the first message together.
     pub bytes_searched: usize,
-    /// Secret values looked for (Alice's and Bob's).
+    /// Distinct secrets looked for (Alice's and Bob's copies of a value count once).
     pub secrets_checked: usize,
+    /// Their names, in the order they were looked for.
+    pub scanned: Vec<String>,
     /// 16-byte windows of those secrets looked for.
     pub windows_checked: usize,
     /// `secret name in wire object at offset`, one per hit; empty means clean.
@@ -344,6 +363,8 @@ pub struct Transcript {
     /// The first message's plaintext, as Alice wrote it and Bob decrypted it.
     pub plaintext: String,
     pub bob_plaintext: String,
+    /// Every copy of a value that its holder drops during the run, in order.
+    pub deletions: Vec<Deletion>,
     pub checks: Vec<Check>,
     pub wire_scan: WireScan,
     /// For an attack lab: which lab, what each of its steps established, and
@@ -368,6 +389,13 @@ impl Transcript {
     pub fn step(&self, id: impl Into<StepId>) -> Option<&Step> {
         let id = id.into();
         self.steps.iter().find(|s| s.id == id)
+    }
+
+    /// When `holder` drops its copy of the value `name`, if it does in this run.
+    pub fn deletion(&self, name: &str, holder: Actor) -> Option<&Deletion> {
+        self.deletions
+            .iter()
+            .find(|d| d.value == name && d.holder == holder)
     }
 
     /// Where a step is in the run (None: this run does not have it, e.g. DH4

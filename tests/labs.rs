@@ -122,6 +122,21 @@ fn each_lab_step_belongs_to_its_lab_has_a_result_and_every_step_is_reached() {
 }
 
 #[test]
+fn a_labs_deletions_are_the_normal_runs_for_the_steps_it_keeps() {
+    for lab in Lab::ALL {
+        let t = labs::run(lab, options(true)).unwrap();
+        let normal = pqxdh_lab::engine::run(options(true)).unwrap();
+        for d in &t.deletions {
+            assert!(
+                t.step_index(d.step).is_some(),
+                "{lab}: {d:?} at a step it lacks"
+            );
+            assert!(normal.deletions.contains(d), "{lab}: {d:?}");
+        }
+    }
+}
+
+#[test]
 fn the_same_seed_gives_the_same_lab_byte_for_byte() {
     for lab in Lab::ALL {
         let a = labs::run(lab, options(true)).unwrap();
@@ -426,6 +441,11 @@ fn a_phone_that_keeps_used_one_time_prekeys_gives_the_thief_dh4() {
     assert_eq!(record(&t).verdict, Verdict::AttackerSucceeds);
     assert_eq!(bytes(&t, "thief.DH4"), bytes(&t, "DH4"));
     assert_eq!(bytes(&t, "thief.root_key"), bytes(&t, "root_key"));
+    // This phone does not delete OPK_B, and the lab's record says so.
+    use pqxdh_lab::transcript::Actor;
+    assert!(t.deletion("OPK_B.priv", Actor::Bob).is_none());
+    let deleting = stolen_device_later::run(options(true)).unwrap();
+    assert!(deleting.deletion("OPK_B.priv", Actor::Bob).is_some());
 }
 
 // replay

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use pqxdh_lab::engine::{BundleError, demo_now};
 use pqxdh_lab::share::envelope::{Envelope, MessageType};
-use pqxdh_lab::share::receive::partial_files;
+use pqxdh_lab::share::pointer::{AttachmentPointer, Body};
 use pqxdh_lab::share::stream::{HEADER_SIZE, SEGMENT_SIZE, TAG_SIZE};
 use pqxdh_lab::share::{
-    self, DirRelay, HomeError, ReceiveReport, Relay, RelayError, SendSummary, ShareError,
-    StreamError,
+    self, Account, DirRelay, HomeError, Name, ReceiveReport, Relay, RelayError, SendSummary,
+    ShareError, StreamError,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -50,29 +50,17 @@ impl Lab {
         path
     }
 
+    /// NAME's side of the relay, for one command.
+    fn account(&mut self, name: &str) -> Result<Account<'_>, ShareError> {
+        Account::load(&self.homes, name, &self.relay, demo_now, &mut self.rng)
+    }
+
     fn send(&mut self, from: &str, to: &str, file: &Path) -> Result<SendSummary, ShareError> {
-        share::send(
-            &self.homes,
-            &self.relay,
-            from,
-            to,
-            file,
-            demo_now(),
-            &mut self.rng,
-            &mut |_, _| {},
-        )
+        share::send(&mut self.account(from)?, to, file, &mut |_, _| {})
     }
 
     fn receive(&mut self, me: &str, out: &Path) -> Result<ReceiveReport, ShareError> {
-        share::receive(
-            &self.homes,
-            &self.relay,
-            me,
-            out,
-            demo_now(),
-            &mut self.rng,
-            &mut |_, _, _| {},
-        )
+        share::receive(&mut self.account(me)?, out, &mut |_, _, _| {})
     }
 
     fn out(&self, name: &str) -> PathBuf {
@@ -92,6 +80,18 @@ impl Lab {
 
 fn sha256(path: &Path) -> [u8; 32] {
     Sha256::digest(fs::read(path).unwrap()).into()
+}
+
+/// Temporary files (`*.partial`) left in `dir`: there must never be any
+/// once a receive has returned, whether it succeeded or not.
+fn partial_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "partial"))
+        .collect()
 }
 
 /// Every file in `dir` (none hidden, none partial).
@@ -643,7 +643,8 @@ fn each_one_time_prekey_is_handed_out_once_then_pqxdh_runs_without_dh4() {
 fn a_state_changed_by_another_command_is_never_overwritten() {
     let mut lab = Lab::new(&["alice", "bob"]);
     // A second command for alice loaded her state before this send…
-    let mut stale = share::Home::load(&lab.homes, "alice").unwrap();
+    let alice = Name::new("alice").unwrap();
+    let mut stale = share::Home::load(&lab.homes, &alice).unwrap();
     let file = lab.file("a.txt", 10);
     lab.send("alice", "bob", &file).unwrap();
     let after_send = fs::read(lab.homes.join("alice/state.json")).unwrap();
@@ -659,46 +660,23 @@ fn a_state_changed_by_another_command_is_never_overwritten() {
         after_send
     );
     // A fresh load saves fine.
-    share::Home::load(&lab.homes, "alice")
+    share::Home::load(&lab.homes, &alice)
         .unwrap()
         .save()
         .unwrap();
 }
 
 /// Alice's client, but sending a pointer it built by hand.
-fn send_pointer(lab: &mut Lab, pointer: pqxdh_lab::share::pointer::AttachmentPointer) {
-    use futures::executor::block_on;
-    use pqxdh_lab::share::envelope::Kind;
-    use pqxdh_lab::share::pointer::{Body, Content};
-    let mut home = share::Home::load(&lab.homes, "alice").unwrap();
-    let content = Content {
-        from: "alice".into(),
-        to: "bob".into(),
-        body: Body::File(pointer),
-    };
-    let message = block_on(libsignal_protocol::message_encrypt(
-        &content.encode(),
-        &pqxdh_lab::engine::address("bob"),
-        &mut home.stores.sessions,
-        &mut home.stores.identities,
-        demo_now(),
-        &mut lab.rng,
-    ))
-    .unwrap();
-    home.save().unwrap();
-    let envelope = Envelope {
-        from: "alice".into(),
-        to: "bob".into(),
-        kind: Kind::File,
-        message_type: MessageType::Whisper,
-        message: message.serialize().to_vec(),
-    };
-    lab.relay.post("bob", &envelope.encode()).unwrap();
+fn send_pointer(lab: &mut Lab, pointer: AttachmentPointer) {
+    let mut alice = lab.account("alice").unwrap();
+    let bob = Name::new("bob").unwrap();
+    let posted = alice.post(&bob, Body::File(pointer)).unwrap();
+    // An acknowledged session: no PQXDH data rides along any more.
+    assert_eq!(posted.envelope.message_type, MessageType::Whisper);
 }
 
 #[test]
 fn a_pointer_with_the_wrong_digest_or_size_is_refused() {
-    use pqxdh_lab::share::pointer::{AttachmentPointer, Body, Content};
     let mut lab = Lab::new(&["alice", "bob"]);
     let out = lab.out("got");
     // An acknowledged session, so hand-made messages are plain SignalMessages.
@@ -709,27 +687,16 @@ fn a_pointer_with_the_wrong_digest_or_size_is_refused() {
     lab.send("alice", "bob", &b).unwrap();
     // Read the genuine pointer the way Bob would, then forge variants of it.
     let msg = lab.only_message("bob");
-    let envelope = Envelope::decode(&fs::read(&msg).unwrap()).unwrap();
-    let mut bob = share::Home::load(&lab.homes, "bob").unwrap();
-    let plaintext = futures::executor::block_on(libsignal_protocol::message_decrypt(
-        &libsignal_protocol::CiphertextMessage::SignalMessage(
-            libsignal_protocol::SignalMessage::try_from(envelope.message.as_slice()).unwrap(),
-        ),
-        &pqxdh_lab::engine::address("alice"),
-        &mut bob.stores.sessions,
-        &mut bob.stores.identities,
-        &mut bob.stores.pre_keys,
-        &bob.stores.signed_pre_keys,
-        &mut bob.stores.kyber_pre_keys,
-        &mut lab.rng,
-    ))
-    .unwrap();
-    let Content {
-        body: Body::File(genuine),
-        ..
-    } = Content::decode(&plaintext).unwrap()
-    else {
-        panic!("a file message")
+    let genuine = {
+        let mut bob = lab.account("bob").unwrap();
+        let ids = bob.inbox().unwrap();
+        let envelope = bob.read_envelope(&ids[0]).unwrap();
+        // Opened but never accepted: Bob's state stays as it was.
+        let opened = bob.open_message(&envelope).unwrap();
+        let Body::File(genuine) = opened.content.body else {
+            panic!("a file message")
+        };
+        genuine
     };
     fs::remove_file(&msg).unwrap();
     let out = lab.out("got-forged");
@@ -762,4 +729,32 @@ fn a_pointer_with_the_wrong_digest_or_size_is_refused() {
     let report = lab.receive("bob", &out).unwrap();
     assert!(report.failures.is_empty(), "{:?}", report.failures);
     assert_eq!(sha256(&out.join("b.txt")), sha256(&b));
+}
+
+#[test]
+fn a_message_opened_but_not_accepted_changes_nothing() {
+    let mut lab = Lab::new(&["alice", "bob"]);
+    let file = lab.file("a.txt", 10);
+    lab.send("alice", "bob", &file).unwrap();
+    let state = lab.homes.join("bob/state.json");
+    let before = fs::read(&state).unwrap();
+    {
+        let mut bob = lab.account("bob").unwrap();
+        let ids = bob.inbox().unwrap();
+        let envelope = bob.read_envelope(&ids[0]).unwrap();
+        let opened = bob.open_message(&envelope).unwrap();
+        assert_eq!(opened.from.as_str(), "alice");
+    }
+    assert_eq!(fs::read(&state).unwrap(), before, "nothing saved");
+    assert_eq!(lab.relay.inbox("bob").unwrap().len(), 1, "nothing deleted");
+
+    // The same message opens again; accepted, it leaves the relay and Bob's
+    // state moves on (the one-time prekey it used is gone).
+    let mut bob = lab.account("bob").unwrap();
+    let id = bob.inbox().unwrap().remove(0);
+    let envelope = bob.read_envelope(&id).unwrap();
+    let opened = bob.open_message(&envelope).unwrap();
+    bob.accept(&id, opened).unwrap();
+    assert!(lab.relay.inbox("bob").unwrap().is_empty());
+    assert_ne!(fs::read(&state).unwrap(), before);
 }

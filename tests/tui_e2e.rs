@@ -198,15 +198,23 @@ fn ctrl_c_quits_and_restores_the_terminal() {
 }
 
 #[test]
-fn a_small_terminal_gets_a_message_and_a_resize_brings_the_ui_back() {
+fn resizing_moves_between_layouts_and_a_tiny_terminal_gets_a_message() {
     if skip_without_tmux() {
         return;
     }
     let tmux = Tmux::new("resize");
     tmux.start(&format!("{} --seed 3", env!("CARGO_BIN_EXE_pqxdh-lab")));
     tmux.wait_for("Bob creates his identity key IK_B");
+    // A projector-sized window shows one party at a time.
     tmux.run(&["resize-window", "-t", "e2e", "-x", "70", "-y", "20"]);
-    tmux.wait_for("need 80×24, have 70×20");
+    // Bob's step shows Bob; `c` goes on to Alice, then the server.
+    tmux.wait_for("Bob recipient");
+    tmux.keys(&["c"]);
+    tmux.wait_for("Alice sender");
+    tmux.keys(&["c"]);
+    tmux.wait_for("Server sees only this");
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "30", "-y", "10"]);
+    tmux.wait_for("need 40×12, have 30×10");
     tmux.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
     let compact = tmux.wait_for("Stage 1/10");
     assert!(compact.contains("Bob's keys"), "{compact}");

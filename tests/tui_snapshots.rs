@@ -135,10 +135,41 @@ fn inspector_on_a_key_and_on_the_first_message() {
     insta::assert_snapshot!("inspector_next_value_80x24", render(&app, 80, 24));
 }
 
+/// Windows Terminal's default window: the comfortable layout still fits.
+#[test]
+fn windows_terminal_default_120x30() {
+    walk(true, 120, 30, |step| {
+        matches!(
+            step,
+            "bundle_published" | "kdf" | "server_forwards" | "same_secret"
+        )
+    });
+}
+
+/// A projector with a large font: one party at a time, `c` for the next, the
+/// explanation scrolled with PgDn.
+#[test]
+fn one_party_at_a_time_below_80x24() {
+    let mut app = app(false);
+    press(&mut app, KeyCode::Char('7')); // KDF: Alice's step, so Alice shows
+    insta::assert_snapshot!("one_party_60x20_kdf_alice", render(&app, 60, 20));
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.shown_party(), pqxdh_lab::transcript::Actor::Server);
+    press(&mut app, KeyCode::Char('c'));
+    insta::assert_snapshot!("one_party_60x20_kdf_bob", render(&app, 60, 20));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.explain_scroll, 3);
+    insta::assert_snapshot!("one_party_60x20_kdf_scrolled", render(&app, 60, 20));
+    // A new step starts its explanation from the top.
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.explain_scroll, 0);
+    insta::assert_snapshot!("one_party_40x12_associated_data", render(&app, 40, 12));
+}
+
 #[test]
 fn too_small_screens() {
     let app = app(false);
-    insta::assert_snapshot!("too_small_79x24", render(&app, 79, 24));
+    insta::assert_snapshot!("too_small_39x12", render(&app, 39, 12));
     insta::assert_snapshot!("too_small_60x10", render(&app, 60, 10));
     // Degenerate sizes must not panic.
     for (w, h) in [(1, 1), (80, 1), (5, 40), (200, 3)] {
@@ -309,7 +340,7 @@ fn a_failed_truth_check_is_shown_loudly() {
     check.passed = false;
     let first = render(&app, 120, 36);
     assert!(
-        first.contains("TRUTH CHECK FAILED: 15/16 checks passed"),
+        first.contains("TRUTH CHECK FAILED: 16/17 checks passed"),
         "{first}"
     );
     press(&mut app, KeyCode::End);
@@ -321,6 +352,6 @@ fn a_failed_truth_check_is_shown_loudly() {
     assert!(!last.contains("libsignal's own sessions agree"));
     let plain =
         pqxdh_lab::views::plain::render(&app.transcript, pqxdh_lab::views::plain::Hex::Short);
-    assert!(plain.contains("FAILED (15 of 16 checks passed)"));
+    assert!(plain.contains("FAILED (16 of 17 checks passed)"));
     assert!(plain.contains("FAIL chain_key is libsignal's chain key"));
 }

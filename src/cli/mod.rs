@@ -7,14 +7,16 @@
 //!
 //! - `handshake.rs`: the terminal UI (no command), `--plain` and `transcript`;
 //! - `share.rs`: `share init | send | receive | inspect`;
+//! - `conversation.rs`: `conversation`, the messages after the handshake;
 //! - `demo.rs`: `demo image`;
 //! - `lab.rs`: `lab` (the list) and `lab NAME` (one attack lab);
 //! - `output.rs`: printing results, the same way for every command.
 //!
-//! New families get their own file beside these (`lab`, `conversation`,
-//! `exercises`, `doctor`, `relay`), a variant in [`Command`] and one line in
+//! New families get their own file beside these (`exercises`, `doctor`,
+//! `relay`), a variant in [`Command`] and one line in
 //! `main.rs`'s dispatch.
 
+pub(crate) mod conversation;
 pub(crate) mod demo;
 pub(crate) mod handshake;
 pub(crate) mod lab;
@@ -66,6 +68,10 @@ pub(crate) enum Command {
     /// Print one run as text (a linear walk through every step) or JSON.
     #[command(after_help = handshake::TRANSCRIPT_AFTER_HELP)]
     Transcript(handshake::TranscriptArgs),
+
+    /// After the handshake: messages through the Double Ratchet and SPQR, every key checked.
+    #[command(long_about = conversation::ABOUT, after_help = conversation::EXAMPLES)]
+    Conversation(conversation::ConversationArgs),
 
     /// The attack labs: change one thing in a run and see what libsignal does.
     #[command(after_help = lab::LAB_AFTER_HELP)]

@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use pqxdh_lab::share::envelope::MessageType;
+use pqxdh_lab::share::Account;
 use pqxdh_lab::share::{self, DirRelay, inspect};
 use rand::TryRngCore;
 use rand::rand_core::UnwrapErr;
@@ -214,20 +214,21 @@ fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
     if let Some(bar) = &bar {
         bar.set_message("encrypting");
     }
-    let s = share::send(
+    let mut rng = os_rng();
+    let s = Account::load(
         &folders.home,
-        &folders.relay,
         &from,
-        &to,
-        &file,
-        SystemTime::now(),
-        &mut os_rng(),
-        &mut |done, _| {
+        &folders.relay,
+        SystemTime::now,
+        &mut rng,
+    )
+    .and_then(|mut account| {
+        share::send(&mut account, &to, &file, &mut |done, _| {
             if let Some(bar) = &bar {
                 bar.set_position(done);
             }
-        },
-    )
+        })
+    })
     .map_err(|e| format!("send {} to {to}: {e}", file.display()))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -252,7 +253,7 @@ fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
         s.blob_id,
         s.blob_len,
         hex::encode(s.blob_sha256),
-        kind(s.message_type),
+        s.message_type.libsignal_name(),
         s.message_len
     );
     output::print(&text, "the summary")
@@ -265,14 +266,16 @@ fn send(folders: Folders, args: SendArgs) -> Result<ExitCode, String> {
 fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
     let ReceiveArgs { name, out } = args;
     let mut current: Option<ProgressBar> = None;
-    let report = share::receive(
+    let mut rng = os_rng();
+    let report = Account::load(
         &folders.home,
-        &folders.relay,
         &name,
-        &out,
-        SystemTime::now(),
-        &mut os_rng(),
-        &mut |file, done, total| {
+        &folders.relay,
+        SystemTime::now,
+        &mut rng,
+    )
+    .and_then(|mut account| {
+        share::receive(&mut account, &out, &mut |file, done, total| {
             if current.is_none() {
                 current = bar(total);
                 if let Some(bar) = &current {
@@ -286,8 +289,8 @@ fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
                     current = None;
                 }
             }
-        },
-    )
+        })
+    })
     .map_err(|e| format!("receive as {name}: {e}"))?;
     let mut text = String::new();
     for f in &report.files {
@@ -297,7 +300,7 @@ fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
             f.path.display(),
             f.size,
             f.from,
-            kind(f.message_type)
+            f.message_type.libsignal_name()
         );
     }
     if report.files.is_empty() && report.failures.is_empty() {
@@ -358,11 +361,4 @@ fn bar(total: u64) -> Option<ProgressBar> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     Some(bar)
-}
-
-fn kind(t: MessageType) -> &'static str {
-    match t {
-        MessageType::PreKey => "PreKeySignalMessage",
-        MessageType::Whisper => "SignalMessage",
-    }
 }

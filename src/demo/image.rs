@@ -19,7 +19,9 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::engine::demo_now;
-use crate::share::{self, DirRelay, ShareError, atomic};
+use crate::share::atomic::{self, Access};
+use crate::share::envelope::MessageType;
+use crate::share::{self, Account, DirRelay, SendSummary, ShareError};
 
 #[derive(Debug, Error)]
 pub enum DemoError {
@@ -51,7 +53,7 @@ pub struct ImageDemo {
     pub blob_len: u64,
     /// The relay's message to Bob: how many bytes, and which libsignal type.
     pub message_len: usize,
-    pub message_type: share::envelope::MessageType,
+    pub message_type: MessageType,
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -97,13 +99,13 @@ pub fn run(input: Option<&Path>, out: &Path, seed: u64) -> Result<ImageDemo, Dem
         let path = path.to_path_buf();
         move |source| DemoError::Output { path, source }
     };
-    atomic::create_dir(out, false).map_err(out_err(out))?;
+    atomic::create_dir(out, Access::Shared).map_err(out_err(out))?;
     let original = out.join("original.png");
     let png = png_uncompressed(&picture).map_err(|e| DemoError::Input {
         path: original.clone(),
         reason: e.to_string(),
     })?;
-    atomic::write(&original, &png, false).map_err(out_err(&original))?;
+    atomic::write(&original, &png, Access::Shared).map_err(out_err(&original))?;
 
     // A private scratch folder for the relay and both homes.
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
@@ -114,23 +116,26 @@ pub fn run(input: Option<&Path>, out: &Path, seed: u64) -> Result<ImageDemo, Dem
     ));
     let result = run_in(&scratch, &original, out, width, height, &mut rng);
     let _ = fs::remove_dir_all(&scratch);
-    let (demo_parts, blob_len) = result?;
-    let (server_view_path, decrypted, blob_sha256, message_len, message_type) = demo_parts;
+    let Relayed {
+        server_view,
+        decrypted,
+        sent,
+    } = result?;
 
     let decrypted_bytes = fs::read(&decrypted).map_err(out_err(&decrypted))?;
     let demo = ImageDemo {
         width,
         height,
         original,
-        server_view: server_view_path,
+        server_view,
         decrypted,
         original_sha256: sha256(&png),
         decrypted_sha256: sha256(&decrypted_bytes),
-        blob_sha256,
+        blob_sha256: sent.blob_sha256,
         file_len: png.len() as u64,
-        blob_len,
-        message_len,
-        message_type,
+        blob_len: sent.blob_len,
+        message_len: sent.message_len,
+        message_type: sent.message_type,
     };
     if demo.original_sha256 != demo.decrypted_sha256 {
         return Err(DemoError::Mismatch);
@@ -138,13 +143,13 @@ pub fn run(input: Option<&Path>, out: &Path, seed: u64) -> Result<ImageDemo, Dem
     Ok(demo)
 }
 
-type Parts = (
-    PathBuf,
-    PathBuf,
-    [u8; 32],
-    usize,
-    share::envelope::MessageType,
-);
+/// What the trip through the relay left: the two pictures it wrote, and
+/// what Alice's send reported.
+struct Relayed {
+    server_view: PathBuf,
+    decrypted: PathBuf,
+    sent: SendSummary,
+}
 
 fn run_in(
     scratch: &Path,
@@ -153,21 +158,13 @@ fn run_in(
     width: u32,
     height: u32,
     rng: &mut ChaCha20Rng,
-) -> Result<(Parts, u64), DemoError> {
+) -> Result<Relayed, DemoError> {
     let relay = DirRelay::open(scratch.join("relay")).map_err(ShareError::from)?;
     let homes = scratch.join("homes");
     share::init(&homes, &relay, "alice", 1, rng)?;
     share::init(&homes, &relay, "bob", 1, rng)?;
-    let sent = share::send(
-        &homes,
-        &relay,
-        "alice",
-        "bob",
-        original,
-        demo_now(),
-        rng,
-        &mut |_, _| {},
-    )?;
+    let mut alice = Account::load(&homes, "alice", &relay, demo_now, rng)?;
+    let sent = share::send(&mut alice, "bob", original, &mut |_, _| {})?;
 
     // What the server holds, before Bob collects it.
     let blob_path = relay.blob_path(&sent.blob_id);
@@ -181,21 +178,16 @@ fn run_in(
         path: server_view_path.clone(),
         reason: e.to_string(),
     })?;
-    atomic::write(&server_view_path, &view_png, false).map_err(|source| DemoError::Output {
-        path: server_view_path.clone(),
-        source,
+    atomic::write(&server_view_path, &view_png, Access::Shared).map_err(|source| {
+        DemoError::Output {
+            path: server_view_path.clone(),
+            source,
+        }
     })?;
 
     let inbox = scratch.join("bob-received");
-    let report = share::receive(
-        &homes,
-        &relay,
-        "bob",
-        &inbox,
-        demo_now(),
-        rng,
-        &mut |_, _, _| {},
-    )?;
+    let mut bob = Account::load(&homes, "bob", &relay, demo_now, rng)?;
+    let report = share::receive(&mut bob, &inbox, &mut |_, _, _| {})?;
     if let Some((_, e)) = report.failures.into_iter().next() {
         return Err(e.into());
     }
@@ -205,20 +197,15 @@ fn run_in(
         path: received.path.clone(),
         source,
     })?;
-    atomic::write(&decrypted, &bytes, false).map_err(|source| DemoError::Output {
+    atomic::write(&decrypted, &bytes, Access::Shared).map_err(|source| DemoError::Output {
         path: decrypted.clone(),
         source,
     })?;
-    Ok((
-        (
-            server_view_path,
-            decrypted,
-            sent.blob_sha256,
-            sent.message_len,
-            sent.message_type,
-        ),
-        sent.blob_len,
-    ))
+    Ok(Relayed {
+        server_view: server_view_path,
+        decrypted,
+        sent,
+    })
 }
 
 /// The demo's report, as printed by `pqxdh-lab demo image` and example 17.
@@ -227,10 +214,6 @@ pub fn describe(d: &ImageDemo, seed: u64) -> String {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
-    };
-    let kind = match d.message_type {
-        share::envelope::MessageType::PreKey => "PreKeySignalMessage",
-        share::envelope::MessageType::Whisper => "SignalMessage",
     };
     format!(
         "Image demo, seed {seed}: Alice sends Bob a {w}×{h} picture through a relay folder.\n\
@@ -250,6 +233,7 @@ pub fn describe(d: &ImageDemo, seed: u64) -> String {
         file_len = d.file_len,
         blob_len = d.blob_len,
         message_len = d.message_len,
+        kind = d.message_type.libsignal_name(),
         o = hex::encode(d.original_sha256),
         b = hex::encode(d.blob_sha256),
         dd = hex::encode(d.decrypted_sha256),

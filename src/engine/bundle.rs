@@ -3,6 +3,8 @@
 //! Signal's server keeps these keys in its own format; this project encodes
 //! the bundle as a small protobuf message so that every byte the server holds
 //! can be shown and explained, exactly like libsignal's own wire messages.
+//! Its field table, [`ServerBundle::FIELDS`], is the one place its field
+//! numbers are written: encoding, decoding and the dissection use it.
 
 use libsignal_protocol::kem;
 use libsignal_protocol::{
@@ -11,23 +13,17 @@ use libsignal_protocol::{
 use thiserror::Error;
 
 use super::keys::BobKeys;
-use super::protobuf::{self, Payload, ProtobufError, Writer};
+use crate::protobuf::{FieldSpec, Message, ProtobufError, Writer};
 
 /// The device id used for both parties (Signal's primary device is 1).
 pub const DEVICE_ID: u8 = 1;
 
 #[derive(Debug, Error)]
 pub enum BundleError {
-    #[error("the bundle is not valid protobuf: {0}")]
+    #[error("the bundle is malformed: {0}")]
     Protobuf(#[from] ProtobufError),
-    #[error("the bundle has no {0}")]
-    Missing(&'static str),
-    #[error("the bundle's field {0} has the wrong wire type")]
-    WireType(u32),
     #[error("the bundle's {field} is not a valid key: {reason}")]
     BadKey { field: &'static str, reason: String },
-    #[error("the bundle repeats field {0}")]
-    Repeated(u32),
     #[error("the signature on {0} does not verify with the bundle's identity key IK_B")]
     BadSignature(&'static str),
 }
@@ -67,67 +63,82 @@ impl ServerBundle {
         }
     }
 
+    const REGISTRATION_ID: FieldSpec = FieldSpec::uint(1, "registration_id")
+        .about("Bob's registration id (a random 14-bit number)");
+    const DEVICE_ID: FieldSpec = FieldSpec::uint(2, "device_id").about("Bob's device number");
+    const IDENTITY_KEY: FieldSpec = FieldSpec::bytes(3, "identity_key").is("IK_B");
+    const SIGNED_PRE_KEY_ID: FieldSpec =
+        FieldSpec::uint(4, "signed_pre_key_id").about("the signed prekey's id");
+    const SIGNED_PRE_KEY: FieldSpec = FieldSpec::bytes(5, "signed_pre_key").is("SPK_B");
+    const SIGNED_PRE_KEY_SIGNATURE: FieldSpec =
+        FieldSpec::bytes(6, "signed_pre_key_signature").is("SPK_B.sig");
+    const KYBER_PRE_KEY_ID: FieldSpec =
+        FieldSpec::uint(7, "kyber_pre_key_id").about("the Kyber prekey's id");
+    const KYBER_PRE_KEY: FieldSpec = FieldSpec::bytes(8, "kyber_pre_key").is("PQSPK_B");
+    const KYBER_PRE_KEY_SIGNATURE: FieldSpec =
+        FieldSpec::bytes(9, "kyber_pre_key_signature").is("PQSPK_B.sig");
+    const PRE_KEY_ID: FieldSpec =
+        FieldSpec::uint(10, "pre_key_id").about("the one-time prekey's id");
+    const PRE_KEY: FieldSpec = FieldSpec::bytes(11, "pre_key").is("OPK_B");
+
+    /// The bundle's fields, in the order they are written.
+    pub const FIELDS: &'static [FieldSpec] = &[
+        Self::REGISTRATION_ID,
+        Self::DEVICE_ID,
+        Self::IDENTITY_KEY,
+        Self::SIGNED_PRE_KEY_ID,
+        Self::SIGNED_PRE_KEY,
+        Self::SIGNED_PRE_KEY_SIGNATURE,
+        Self::KYBER_PRE_KEY_ID,
+        Self::KYBER_PRE_KEY,
+        Self::KYBER_PRE_KEY_SIGNATURE,
+        Self::PRE_KEY_ID,
+        Self::PRE_KEY,
+    ];
+
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        w.uint(1, self.registration_id.into())
-            .uint(2, self.device_id.into())
-            .bytes(3, &self.identity_key)
-            .uint(4, self.signed_pre_key_id.into())
-            .bytes(5, &self.signed_pre_key)
-            .bytes(6, &self.signed_pre_key_signature)
-            .uint(7, self.kyber_pre_key_id.into())
-            .bytes(8, &self.kyber_pre_key)
-            .bytes(9, &self.kyber_pre_key_signature);
+        w.uint(&Self::REGISTRATION_ID, self.registration_id.into())
+            .uint(&Self::DEVICE_ID, self.device_id.into())
+            .bytes(&Self::IDENTITY_KEY, &self.identity_key)
+            .uint(&Self::SIGNED_PRE_KEY_ID, self.signed_pre_key_id.into())
+            .bytes(&Self::SIGNED_PRE_KEY, &self.signed_pre_key)
+            .bytes(
+                &Self::SIGNED_PRE_KEY_SIGNATURE,
+                &self.signed_pre_key_signature,
+            )
+            .uint(&Self::KYBER_PRE_KEY_ID, self.kyber_pre_key_id.into())
+            .bytes(&Self::KYBER_PRE_KEY, &self.kyber_pre_key)
+            .bytes(
+                &Self::KYBER_PRE_KEY_SIGNATURE,
+                &self.kyber_pre_key_signature,
+            );
         if let Some((id, key)) = &self.pre_key {
-            w.uint(10, (*id).into()).bytes(11, key);
+            w.uint(&Self::PRE_KEY_ID, (*id).into())
+                .bytes(&Self::PRE_KEY, key);
         }
         w.finish()
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, BundleError> {
-        let mut numbers: [Option<u64>; 12] = Default::default();
-        let mut blobs: [Option<Vec<u8>>; 12] = Default::default();
-        for field in protobuf::parse(bytes)? {
-            let n = field.number as usize;
-            if !(1..=11).contains(&n) {
-                continue; // unknown fields are skipped, as protobuf readers do
-            }
-            if numbers[n].is_some() || blobs[n].is_some() {
-                return Err(BundleError::Repeated(field.number));
-            }
-            let is_bytes_field = matches!(n, 3 | 5 | 6 | 8 | 9 | 11);
-            match (field.payload, is_bytes_field) {
-                (Payload::Varint(v), false) => numbers[n] = Some(v),
-                (Payload::Bytes(b), true) => blobs[n] = Some(b.to_vec()),
-                _ => return Err(BundleError::WireType(field.number)),
-            }
-        }
-        let number = |n: usize, name: &'static str| -> Result<u32, BundleError> {
-            numbers[n]
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or(BundleError::Missing(name))
-        };
-        let pre_key = match (numbers[10], blobs[11].take()) {
-            (Some(id), Some(key)) => Some((
-                u32::try_from(id).map_err(|_| BundleError::Missing("pre_key_id"))?,
-                key,
-            )),
+        let m = Message::read(bytes, Self::FIELDS)?;
+        // A one-time prekey comes with its id, or not at all.
+        let pre_key = match (m.opt_uint(&Self::PRE_KEY_ID)?, m.opt_bytes(&Self::PRE_KEY)?) {
+            (Some(_), Some(key)) => Some((m.uint32(&Self::PRE_KEY_ID)?, key.to_vec())),
             (None, None) => None,
-            (None, Some(_)) => return Err(BundleError::Missing("pre_key_id")),
-            (Some(_), None) => return Err(BundleError::Missing("pre_key")),
+            (None, Some(_)) => return Err(ProtobufError::Missing(Self::PRE_KEY_ID.name).into()),
+            (Some(_), None) => return Err(ProtobufError::Missing(Self::PRE_KEY.name).into()),
         };
-        let mut blob =
-            |n: usize, name: &'static str| blobs[n].take().ok_or(BundleError::Missing(name));
         Ok(Self {
-            registration_id: number(1, "registration_id")?,
-            device_id: number(2, "device_id")?,
-            identity_key: blob(3, "identity_key")?,
-            signed_pre_key_id: number(4, "signed_pre_key_id")?,
-            signed_pre_key: blob(5, "signed_pre_key")?,
-            signed_pre_key_signature: blob(6, "signed_pre_key_signature")?,
-            kyber_pre_key_id: number(7, "kyber_pre_key_id")?,
-            kyber_pre_key: blob(8, "kyber_pre_key")?,
-            kyber_pre_key_signature: blob(9, "kyber_pre_key_signature")?,
+            registration_id: m.uint32(&Self::REGISTRATION_ID)?,
+            device_id: m.uint32(&Self::DEVICE_ID)?,
+            identity_key: m.bytes(&Self::IDENTITY_KEY)?.to_vec(),
+            signed_pre_key_id: m.uint32(&Self::SIGNED_PRE_KEY_ID)?,
+            signed_pre_key: m.bytes(&Self::SIGNED_PRE_KEY)?.to_vec(),
+            signed_pre_key_signature: m.bytes(&Self::SIGNED_PRE_KEY_SIGNATURE)?.to_vec(),
+            kyber_pre_key_id: m.uint32(&Self::KYBER_PRE_KEY_ID)?,
+            kyber_pre_key: m.bytes(&Self::KYBER_PRE_KEY)?.to_vec(),
+            kyber_pre_key_signature: m.bytes(&Self::KYBER_PRE_KEY_SIGNATURE)?.to_vec(),
             pre_key,
         })
     }

@@ -55,6 +55,10 @@ pub struct LibsignalRun {
     pub bob_plaintext: Vec<u8>,
     /// With a one-time prekey: whether Bob's store no longer has it after the decrypt.
     pub one_time_prekey_deleted: Option<bool>,
+    /// Both stores as the handshake left them, so that a conversation can go on
+    /// with the very sessions that produced the first message.
+    pub alice_store: InMemSignalProtocolStore,
+    pub bob_store: InMemSignalProtocolStore,
 }
 
 /// Runs Alice's side (bundle → session → first message) and Bob's side
@@ -74,7 +78,8 @@ pub fn run<R: Rng + CryptoRng>(
     let mut alice_store = InMemSignalProtocolStore::new(alice.identity, alice.registration_id)?;
     let mut bob_store = bob_store(bob)?;
 
-    block_on(async {
+    // `move`: the stores end up in the result.
+    block_on(async move {
         process_prekey_bundle(
             &bob_address,
             &mut alice_store.session_store,
@@ -130,6 +135,8 @@ pub fn run<R: Rng + CryptoRng>(
             bob_session,
             bob_plaintext,
             one_time_prekey_deleted,
+            alice_store,
+            bob_store,
         })
     })
 }

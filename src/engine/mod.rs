@@ -21,11 +21,11 @@ pub mod kdf;
 pub mod keys;
 pub(crate) mod libsignal_run;
 mod options;
-pub mod protobuf;
 pub(crate) mod record;
 mod run;
 mod scan;
 pub(crate) mod session_state;
+mod sessions;
 mod steps;
 pub(crate) mod verify;
 pub mod wire;
@@ -36,7 +36,8 @@ pub use bundle::{BundleError, ServerBundle, fetch_and_verify};
 pub use libsignal_run::{address, bob_store, demo_now};
 pub use options::{RunOptions, random_seed};
 pub use run::{dh, run};
-pub use scan::{KYBER_SK_SECRET_PARTS, WINDOW as SCAN_WINDOW, scan as scan_wire};
+pub use scan::{KYBER_SK_SECRET_PARTS, Secret, WINDOW as SCAN_WINDOW, scan as scan_wire};
+pub use sessions::{HandshakeSessions, handshake_sessions};
 
 use libsignal_protocol::SignalProtocolError;
 use rand::SeedableRng;
@@ -70,5 +71,5 @@ pub enum EngineError {
     #[error("the prekey bundle could not be read back: {0}")]
     Bundle(#[from] BundleError),
     #[error("the first message could not be dissected: {0}")]
-    Dissection(#[from] protobuf::ProtobufError),
+    Dissection(#[from] crate::protobuf::ProtobufError),
 }

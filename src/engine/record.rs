@@ -2,7 +2,7 @@
 //! The run (`run.rs`) calls these helpers so that it reads as the story of the
 //! handshake, and so do the attack labs; nothing here computes.
 
-use crate::transcript::{Actor, Step, StepId, Value, ValueKind};
+use crate::transcript::{Actor, Deletion, Step, StepId, Value, ValueKind};
 
 use super::steps::StepText;
 
@@ -125,6 +125,7 @@ pub struct Recorder {
     pub values: Vec<Value>,
     /// Bob's own copies of the shared values.
     pub bob_values: Vec<Value>,
+    pub deletions: Vec<Deletion>,
 }
 
 impl Recorder {
@@ -141,6 +142,28 @@ impl Recorder {
         let values = to_values(text, made);
         self.bob_values.extend(values);
         self.push_step(text, made);
+    }
+
+    /// Records that `holder` drops its copies of `names` at the step just
+    /// recorded. Names this run does not have (DH4 without a one-time
+    /// prekey) are skipped.
+    pub fn deletes(&mut self, holder: Actor, names: &[&str], why: &'static str) {
+        let step = self.steps.last().expect("a deletion follows a step").id;
+        for name in names {
+            let exists = self
+                .values
+                .iter()
+                .chain(self.bob_values.iter())
+                .any(|v| v.name == *name);
+            if exists {
+                self.deletions.push(Deletion {
+                    value: name.to_string(),
+                    holder,
+                    step,
+                    why,
+                });
+            }
+        }
     }
 
     fn push_step(&mut self, text: &impl StepWords, made: &[Made]) {

@@ -13,15 +13,46 @@ use super::record::{
     Recorder, associated_data, ciphertext, derived_key, kdf_input, message, private_key,
     public_key, shared_secret, signature,
 };
+use super::scan::Secret;
 use super::{
     ALICE_STREAM, BOB_STREAM, EngineError, FIRST_MESSAGE_TEXT, HANDSHAKE_STREAM, RunOptions, kdf,
     libsignal_run, rng_stream, scan, steps, verify, wire,
 };
 use crate::transcript::{Actor, HandshakeStep, KDF_INFO, KEM, Transcript, WireKind, WireObject};
 
+/// What each party drops once the keys are derived (spec §3.3, §3.4); DH4
+/// only exists with a one-time prekey.
+const HANDSHAKE_SECRETS_OF_ALICE: [&str; 7] = [
+    "EK_A.priv",
+    "DH1",
+    "DH2",
+    "DH3",
+    "DH4",
+    "SS",
+    "secret_input",
+];
+const HANDSHAKE_SECRETS_OF_BOB: [&str; 6] = ["DH1", "DH2", "DH3", "DH4", "SS", "secret_input"];
+
 /// Runs PQXDH for one seed and returns the full transcript, truth check and
 /// wire scan included. Check [`Transcript::self_check`] before trusting it.
 pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
+    run_with_evidence(options).map(|(transcript, _)| transcript)
+}
+
+/// What the truth check compared: the staged values and libsignal's own run.
+/// The checks' own tests change one staged value at a time and run them again.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) struct Evidence {
+    pub staged: verify::Staged,
+    pub libsignal: libsignal_run::LibsignalRun,
+    pub received: PreKeySignalMessage,
+    pub ik_a: Vec<u8>,
+    pub ik_b: Vec<u8>,
+}
+
+pub(super) fn run_with_evidence(
+    options: RunOptions,
+) -> Result<(Transcript, Evidence), EngineError> {
     let mut rec = Recorder::default();
 
     // 1. Bob's keys, then Alice's identity.
@@ -90,6 +121,11 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     let their_pqspk = fetched_bundle.kyber_pre_key_public()?.clone();
     let their_opk = fetched_bundle.pre_key_public()?;
     rec.step(&steps::ALICE_VERIFIES, &[]);
+    rec.deletes(
+        Actor::Server,
+        &["OPK_B"],
+        steps::WHY_SERVER_DROPS_ONE_TIME_PREKEY,
+    );
 
     // 4. EK_A and the DHs. libsignal's process_prekey_bundle draws EK_A and then
     //    the encapsulation from its RNG in this same order; it gets a copy of
@@ -142,10 +178,22 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
             derived_key("pqr_key", &keys.pqr_key),
         ],
     );
+    rec.deletes(
+        Actor::Alice,
+        &HANDSHAKE_SECRETS_OF_ALICE,
+        steps::WHY_ALICE_DROPS_HANDSHAKE_SECRETS,
+    );
     let ad = [&ik_a[..], &their_identity_key_bytes[..]].concat();
     rec.step(&steps::ASSOCIATED_DATA, &[associated_data("AD", &ad)]);
 
-    // 7. libsignal runs the same handshake and produces the first message.
+    // 7. Alice's first DH ratchet step: the first message's keys come from
+    //    root_key and a fresh ratchet key (libsignal's next draw after the
+    //    encapsulation), not from chain_key.
+    let ratchet = KeyPair::generate(&mut rng);
+    let first_ratchet =
+        verify::FirstRatchet::derive(&keys.root_key, ratchet.private_key, &their_spk)?;
+
+    //    libsignal runs the same handshake and produces the first message.
     let run = libsignal_run::run(
         &alice,
         &bob,
@@ -156,6 +204,11 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
     rec.step(
         &steps::FIRST_MESSAGE,
         &[message("prekey_message", &run.prekey_message)],
+    );
+    rec.deletes(
+        Actor::Alice,
+        &["root_key"],
+        steps::WHY_ALICE_REPLACES_ROOT_KEY,
     );
     rec.step(&steps::SERVER_FORWARDS, &[]);
 
@@ -201,26 +254,44 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
             derived_key("pqr_key", &bob_keys.pqr_key),
         ],
     );
+    rec.deletes(
+        Actor::Bob,
+        &HANDSHAKE_SECRETS_OF_BOB,
+        steps::WHY_BOB_DROPS_HANDSHAKE_SECRETS,
+    );
     rec.bob_copy(&steps::BOB_DECRYPTS, &[]);
+    rec.deletes(
+        Actor::Bob,
+        &["OPK_B", "OPK_B.priv"],
+        steps::WHY_BOB_DELETES_ONE_TIME_PREKEY,
+    );
+    rec.deletes(Actor::Bob, &["CT"], steps::WHY_BOB_DROPS_CT);
+    rec.deletes(Actor::Bob, &["root_key"], steps::WHY_BOB_REPLACES_ROOT_KEY);
+    rec.deletes(
+        Actor::Bob,
+        &["chain_key"],
+        steps::WHY_BOB_REPLACES_CHAIN_KEY,
+    );
 
     // The truth check: libsignal's sessions against the staged values, and
     // Bob's own values against Alice's.
     let staged = verify::Staged {
-        ek_a: &ek_a_pub,
-        ct: &ct,
-        spk_b: &their_spk,
-        spk_b_private: spk_priv,
-        keys: &keys,
-        plaintext: FIRST_MESSAGE_TEXT.as_bytes(),
+        ek_a: ek_a_pub.to_vec(),
+        ct: ct.to_vec(),
+        spk_b: their_spk,
+        spk_b_private: *spk_priv,
+        keys: keys.clone(),
+        ratchet_private: ratchet.private_key,
+        plaintext: FIRST_MESSAGE_TEXT.as_bytes().to_vec(),
     };
-    let mut checks = verify::alice_session_checks(&staged, &run.alice_session);
-    checks.extend(verify::bob_session_checks(
-        &staged,
-        &run.bob_session,
-        received.message().sender_ratchet_key(),
-        &run.bob_plaintext,
-        run.one_time_prekey_deleted,
-    ));
+    let produced = verify::Produced {
+        run: &run,
+        signal_message: received.message().serialized(),
+        alice_ratchet_key: received.message().sender_ratchet_key(),
+        ik_a: &ik_a,
+        ik_b: &their_identity_key_bytes,
+    };
+    let mut checks = verify::truth_checks(&staged, &produced);
     checks.extend(verify::bob_equals_alice(&rec.bob_values, &rec.values));
     rec.bob_copy(&steps::SAME_SECRET, &[]);
 
@@ -246,9 +317,34 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
             bytes: run.prekey_message.clone(),
         },
     ];
-    let wire_scan = scan::scan(rec.values.iter().chain(rec.bob_values.iter()), &wire);
+    let first_keys = &first_ratchet.message_keys;
+    let ratchet_private = first_ratchet.private_key.serialize();
+    let mut secrets = Secret::from_values(rec.values.iter().chain(rec.bob_values.iter()));
+    secrets.extend(
+        [
+            ("Alice's first ratchet private key", &ratchet_private[..]),
+            (
+                "the root key after Alice's ratchet step",
+                &first_ratchet.root_key,
+            ),
+            ("Alice's sending chain key", &first_ratchet.sending_chain),
+            ("the first message's cipher key", &first_keys.cipher_key),
+            ("the first message's MAC key", &first_keys.mac_key),
+            ("the first message's IV", &first_keys.iv),
+            (
+                "the first message's plaintext",
+                FIRST_MESSAGE_TEXT.as_bytes(),
+            ),
+        ]
+        .map(|(name, bytes)| Secret {
+            name,
+            owner: Actor::Alice,
+            bytes,
+        }),
+    );
+    let wire_scan = scan::scan(secrets, &wire);
 
-    Ok(Transcript {
+    let transcript = Transcript {
         seed: options.seed,
         one_time_prekey: options.one_time_prekey,
         kem: KEM,
@@ -259,10 +355,19 @@ pub fn run(options: RunOptions) -> Result<Transcript, EngineError> {
         wire,
         plaintext: FIRST_MESSAGE_TEXT.to_string(),
         bob_plaintext: String::from_utf8_lossy(&run.bob_plaintext).into_owned(),
+        deletions: rec.deletions,
         checks,
         wire_scan,
         lab: None,
-    })
+    };
+    let evidence = Evidence {
+        staged,
+        libsignal: run,
+        received,
+        ik_a: ik_a.to_vec(),
+        ik_b: their_identity_key_bytes.to_vec(),
+    };
+    Ok((transcript, evidence))
 }
 
 /// The spec's DH(PK1, PK2): X25519 of one party's private key and the other's public key.

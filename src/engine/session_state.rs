@@ -7,12 +7,12 @@
 //! SessionStructure { 4 root_key, 6 sender_chain: Chain, 15 pq_ratchet_state }
 //! Chain { 1 sender_ratchet_key, 2 sender_ratchet_key_private, 3 chain_key: ChainKey { 2 key } }
 
-use super::protobuf::{self, Payload};
+use crate::protobuf::{self, Payload};
 
+/// The first field `number` of `buf`, if it holds bytes. Reading stops there.
 fn bytes_field(buf: &[u8], number: u32) -> Option<&[u8]> {
-    protobuf::parse(buf)
-        .ok()?
-        .into_iter()
+    protobuf::fields(buf)
+        .map_while(Result::ok)
         .find(|f| f.number == number)
         .and_then(|f| match f.payload {
             Payload::Bytes(b) => Some(b),

@@ -1,22 +1,93 @@
 //! The truth check: the values computed step by step must be exactly what
 //! libsignal's own sessions hold. A mismatch is reported, never hidden.
 
-use hmac::{Hmac, Mac};
 use libsignal_protocol::{PrivateKey, PublicKey, SessionRecord};
-use sha2::Sha256;
 
-use super::kdf::{self, SessionKeys};
+use super::kdf::{self, MessageKeys, SessionKeys};
+use super::libsignal_run::LibsignalRun;
 use super::session_state;
 use crate::transcript::{Check, CheckAgainst, Value};
 
-/// What the staged run computed, as the check needs it.
-pub struct Staged<'a> {
-    pub ek_a: &'a [u8],
-    pub ct: &'a [u8],
-    pub spk_b: &'a PublicKey,
-    pub spk_b_private: &'a PrivateKey,
-    pub keys: &'a SessionKeys,
-    pub plaintext: &'a [u8],
+/// What the staged run computed, as the checks need it.
+#[derive(Clone)]
+pub struct Staged {
+    pub ek_a: Vec<u8>,
+    pub ct: Vec<u8>,
+    pub spk_b: PublicKey,
+    pub spk_b_private: PrivateKey,
+    pub keys: SessionKeys,
+    /// Alice's first ratchet private key, drawn like libsignal draws it.
+    pub ratchet_private: PrivateKey,
+    pub plaintext: Vec<u8>,
+}
+
+impl Staged {
+    /// Alice's first ratchet step from the staged root_key and ratchet key.
+    pub fn first_ratchet(&self) -> Option<FirstRatchet> {
+        FirstRatchet::derive(&self.keys.root_key, self.ratchet_private, &self.spk_b).ok()
+    }
+}
+
+/// What libsignal's own run produced, for the checks to compare with.
+pub struct Produced<'a> {
+    pub run: &'a LibsignalRun,
+    /// The inner SignalMessage of the first message, as serialized.
+    pub signal_message: &'a [u8],
+    /// Alice's first ratchet public key, from that message.
+    pub alice_ratchet_key: &'a PublicKey,
+    pub ik_a: &'a [u8],
+    pub ik_b: &'a [u8],
+}
+
+/// Every comparison of the staged values with libsignal's sessions and
+/// messages.
+pub fn truth_checks(staged: &Staged, produced: &Produced) -> Vec<Check> {
+    let mut checks = alice_session_checks(staged, &produced.run.alice_session);
+    checks.push(first_message_check(
+        staged,
+        produced.signal_message,
+        produced.ik_a,
+        produced.ik_b,
+    ));
+    checks.extend(bob_session_checks(
+        staged,
+        &produced.run.bob_session,
+        produced.alice_ratchet_key,
+        &produced.run.bob_plaintext,
+        produced.run.one_time_prekey_deleted,
+    ));
+    checks
+}
+
+/// Alice's first DH ratchet step, staged: the ratchet key libsignal draws
+/// right after the encapsulation, the root key and sending chain it makes from
+/// root_key with SPK_B, and the first message's keys from that chain.
+#[derive(Clone)]
+pub struct FirstRatchet {
+    pub private_key: PrivateKey,
+    pub root_key: [u8; 32],
+    pub sending_chain: [u8; 32],
+    pub message_keys: MessageKeys,
+}
+
+impl FirstRatchet {
+    pub fn derive(
+        root_key: &[u8; 32],
+        private_key: PrivateKey,
+        spk_b: &PublicKey,
+    ) -> Result<Self, libsignal_protocol::SignalProtocolError> {
+        let dh = private_key.calculate_agreement(spk_b)?;
+        let (root_key, sending_chain) = kdf::ratchet_root_step(root_key, &dh);
+        let seed = kdf::message_key_seed(&sending_chain);
+        // Before Bob's first reply Alice's messages carry no SPQR key.
+        let message_keys = kdf::message_keys(&seed, None);
+        Ok(Self {
+            private_key,
+            root_key,
+            sending_chain,
+            message_keys,
+        })
+    }
 }
 
 fn check(name: &str, staged: &str, reference: &str, passed: bool) -> Check {
@@ -52,14 +123,7 @@ pub(crate) fn spqr_initial_state(
     .ok()
 }
 
-/// The next chain key of a symmetric chain: HMAC-SHA256(CK, 0x02).
-fn next_chain_key(chain_key: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(chain_key).expect("HMAC takes any key length");
-    mac.update(&[0x02]);
-    mac.finalize().into_bytes().to_vec()
-}
-
-pub fn alice_session_checks(staged: &Staged, session: &SessionRecord) -> Vec<Check> {
+fn alice_session_checks(staged: &Staged, session: &SessionRecord) -> Vec<Check> {
     let mut checks = Vec::new();
 
     checks.push(check(
@@ -86,25 +150,26 @@ pub fn alice_session_checks(staged: &Staged, session: &SessionRecord) -> Vec<Che
         "chain_key (HKDF bytes 32..64)",
         "Alice's SessionRecord::get_receiver_chain_key_bytes(SPK_B)",
         session
-            .get_receiver_chain_key_bytes(staged.spk_b)
+            .get_receiver_chain_key_bytes(&staged.spk_b)
             .ok()
             .flatten()
             .is_some_and(|ck| *ck == staged.keys.chain_key),
     ));
 
-    // Alice has already made her first ratchet step from root_key; redo it.
+    // Alice has already made her first ratchet step from root_key.
     let fields = session.serialize().map(|b| session_state::read(&b));
-    let root_step = fields.as_ref().ok().and_then(|f| {
-        let ratchet = PrivateKey::deserialize(&f.sender_ratchet_private).ok()?;
-        let dh = ratchet.calculate_agreement(staged.spk_b).ok()?;
-        let (root, chain) = kdf::ratchet_root_step(&staged.keys.root_key, &dh);
-        Some(f.root_key == root && f.sender_chain_key == chain)
-    });
+    let first = staged.first_ratchet();
     checks.push(check(
         "root_key leads to libsignal's root and sending chain",
         "HKDF(root_key, DH(ratchet key, SPK_B), \"WhisperRatchet\")",
-        "Alice's stored root_key and sender chain key",
-        root_step == Some(true),
+        "Alice's stored ratchet key, root key and sender chain key",
+        fields.as_ref().is_ok_and(|f| {
+            first.as_ref().is_some_and(|first| {
+                f.sender_ratchet_private == first.private_key.serialize()
+                    && f.root_key == first.root_key
+                    && f.sender_chain_key == first.sending_chain
+            })
+        }),
     ));
 
     let pq_state = spqr_initial_state(&staged.keys.pqr_key, spqr::Direction::A2B);
@@ -119,7 +184,23 @@ pub fn alice_session_checks(staged: &Staged, session: &SessionRecord) -> Vec<Che
     checks
 }
 
-pub fn bob_session_checks(
+/// The MAC on libsignal's first message, against the MAC key staged from
+/// root_key (not from chain_key: the first message's keys come from Alice's
+/// first ratchet step).
+fn first_message_check(staged: &Staged, signal_message: &[u8], ik_a: &[u8], ik_b: &[u8]) -> Check {
+    let (body, mac) = signal_message.split_at(signal_message.len().saturating_sub(kdf::MAC_LEN));
+    let expected = staged
+        .first_ratchet()
+        .map(|first| kdf::mac(&first.message_keys.mac_key, ik_a, ik_b, body));
+    check(
+        "the first message's MAC comes from root_key",
+        "HMAC-SHA256(MAC key of the sending chain's first message, IK_A ‖ IK_B ‖ message)[..8]",
+        "the MAC on libsignal's first message",
+        expected.is_some_and(|expected| mac == expected),
+    )
+}
+
+fn bob_session_checks(
     staged: &Staged,
     session: &SessionRecord,
     alice_ratchet_key: &PublicKey,
@@ -142,7 +223,7 @@ pub fn bob_session_checks(
         .ok()
         .map(|dh| {
             let (_, chain) = kdf::ratchet_root_step(&staged.keys.root_key, &dh);
-            next_chain_key(&chain)
+            kdf::next_chain_key(&chain).to_vec()
         });
     checks.push(check(
         "root_key leads to Bob's receiving chain",
@@ -192,4 +273,138 @@ pub fn bob_equals_alice(bob_values: &[Value], alice_values: &[Value]) -> Vec<Che
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Negative controls: a check that compared a value with itself would
+    //! always pass. Changing one staged value must fail exactly the checks
+    //! that depend on it, and no other.
+
+    use super::*;
+    use crate::engine::RunOptions;
+    use crate::engine::run::{Evidence, run_with_evidence};
+
+    fn evidence(one_time_prekey: bool) -> Evidence {
+        run_with_evidence(RunOptions {
+            seed: 11,
+            one_time_prekey,
+        })
+        .expect("the run completes")
+        .1
+    }
+
+    /// The names of the checks that fail for these staged values.
+    fn failing(e: &Evidence, staged: &Staged) -> Vec<String> {
+        let produced = Produced {
+            run: &e.libsignal,
+            signal_message: e.received.message().serialized(),
+            alice_ratchet_key: e.received.message().sender_ratchet_key(),
+            ik_a: &e.ik_a,
+            ik_b: &e.ik_b,
+        };
+        truth_checks(staged, &produced)
+            .into_iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.name)
+            .collect()
+    }
+
+    fn flip(bytes: &mut [u8]) {
+        bytes[bytes.len() / 2] ^= 0x01;
+    }
+
+    #[test]
+    fn the_honest_run_passes_every_check() {
+        for one_time_prekey in [false, true] {
+            let e = evidence(one_time_prekey);
+            assert_eq!(failing(&e, &e.staged), Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn one_changed_value_fails_exactly_its_checks() {
+        let e = evidence(true);
+        type Change = fn(&mut Staged);
+        let cases: [(&str, Change, &[&str]); 6] = [
+            (
+                "EK_A",
+                |s| flip(&mut s.ek_a),
+                &[
+                    "EK_A is libsignal's base key",
+                    "Bob's session has EK_A as base key",
+                ],
+            ),
+            (
+                "CT",
+                |s| flip(&mut s.ct),
+                &["CT is libsignal's Kyber ciphertext"],
+            ),
+            (
+                "chain_key",
+                |s| flip(&mut s.keys.chain_key),
+                &["chain_key is libsignal's chain key"],
+            ),
+            (
+                "pqr_key",
+                |s| flip(&mut s.keys.pqr_key),
+                &["pqr_key seeds libsignal's post-quantum ratchet"],
+            ),
+            (
+                // Both first ratchet steps start from root_key.
+                "root_key",
+                |s| flip(&mut s.keys.root_key),
+                &[
+                    "root_key leads to libsignal's root and sending chain",
+                    "the first message's MAC comes from root_key",
+                    "root_key leads to Bob's receiving chain",
+                ],
+            ),
+            (
+                "Alice's first ratchet key",
+                |s| {
+                    let mut bytes = s.ratchet_private.serialize();
+                    flip(&mut bytes);
+                    s.ratchet_private = PrivateKey::deserialize(&bytes).unwrap();
+                },
+                &[
+                    "root_key leads to libsignal's root and sending chain",
+                    "the first message's MAC comes from root_key",
+                ],
+            ),
+        ];
+        for (what, change, expected) in cases {
+            let mut staged = e.staged.clone();
+            change(&mut staged);
+            assert_eq!(failing(&e, &staged), expected, "{what} changed");
+        }
+        let mut staged = e.staged.clone();
+        staged.plaintext.push(b'!');
+        assert_eq!(failing(&e, &staged), ["the first message decrypts"]);
+    }
+
+    #[test]
+    fn a_kept_one_time_prekey_fails_its_check() {
+        let mut e = evidence(true);
+        e.libsignal.one_time_prekey_deleted = Some(false);
+        assert_eq!(failing(&e, &e.staged), ["OPK_B is deleted after use"]);
+    }
+
+    #[test]
+    fn a_different_copy_of_bob_fails_only_its_comparison() {
+        let t = crate::engine::run(RunOptions {
+            seed: 11,
+            one_time_prekey: false,
+        })
+        .unwrap();
+        let mut bob = t.bob_values.clone();
+        let ss = bob.iter_mut().find(|v| v.name == "SS").unwrap();
+        flip(&mut ss.bytes);
+        let failed: Vec<String> = bob_equals_alice(&bob, &t.values)
+            .into_iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(failed, ["Bob's SS equals Alice's"]);
+    }
 }

@@ -4,133 +4,37 @@
 //! Every byte ends up in exactly one leaf field; a test checks that nothing is
 //! left unexplained.
 
-use super::protobuf::{self, Payload, ProtobufError, RawField};
+use super::bundle::ServerBundle;
+use crate::protobuf::{self, FieldSpec, FieldType, Payload, ProtobufError, RawField};
 use crate::transcript::Field;
 
 /// libsignal's `CIPHERTEXT_MESSAGE_CURRENT_VERSION` (4), in both nibbles.
 pub const VERSION_BYTE: u8 = 0x44;
 /// The inner SignalMessage ends with the first 8 bytes of an HMAC-SHA256.
-pub const MAC_LEN: usize = 8;
+pub use super::kdf::MAC_LEN;
 
-/// How a field's payload is shown.
-#[derive(Clone, Copy)]
-enum Inner {
-    /// A number or opaque bytes.
-    Plain,
-    /// A libsignal SignalMessage: version byte ‖ protobuf ‖ 8-byte MAC.
-    SignalMessage,
-}
-
-/// One protobuf field of a known message.
-struct Spec {
-    number: u32,
-    name: &'static str,
-    /// The transcript value the payload must equal, if any.
-    value: Option<&'static str>,
-    /// What the payload means, for fields that are not transcript values.
-    about: &'static str,
-    inner: Inner,
-}
-
-const fn spec(
-    number: u32,
-    name: &'static str,
-    value: Option<&'static str>,
-    about: &'static str,
-) -> Spec {
-    Spec {
-        number,
-        name,
-        value,
-        about,
-        inner: Inner::Plain,
-    }
-}
-
-type Schema = &'static [Spec];
-
-/// PreKeySignalMessage (libsignal `wire.proto`), field numbers as prost writes them.
-const PREKEY_MESSAGE: Schema = &[
-    spec(
-        1,
-        "pre_key_id",
-        None,
-        "the id of the one-time prekey OPK_B Alice used",
-    ),
-    spec(2, "base_key", Some("EK_A"), ""),
-    spec(3, "identity_key", Some("IK_A"), ""),
-    Spec {
-        inner: Inner::SignalMessage,
-        ..spec(
-            4,
-            "message",
-            None,
-            "the inner SignalMessage: version ‖ protobuf ‖ MAC",
-        )
-    },
-    spec(
-        5,
-        "registration_id",
-        None,
-        "Alice's registration id (a random 14-bit number)",
-    ),
-    spec(
-        6,
-        "signed_pre_key_id",
-        None,
-        "the id of the signed prekey SPK_B Alice used",
-    ),
-    spec(
-        7,
-        "kyber_pre_key_id",
-        None,
-        "the id of the Kyber prekey PQSPK_B Alice used",
-    ),
-    spec(8, "kyber_ciphertext", Some("CT"), ""),
+/// PreKeySignalMessage (libsignal `src/proto/wire.proto`), field numbers as
+/// prost writes them.
+const PREKEY_MESSAGE: &[FieldSpec] = &[
+    FieldSpec::uint(1, "pre_key_id").about("the id of the one-time prekey OPK_B Alice used"),
+    FieldSpec::bytes(2, "base_key").is("EK_A"),
+    FieldSpec::bytes(3, "identity_key").is("IK_A"),
+    FieldSpec::signal_message(4, "message")
+        .about("the inner SignalMessage: version ‖ protobuf ‖ MAC"),
+    FieldSpec::uint(5, "registration_id").about("Alice's registration id (a random 14-bit number)"),
+    FieldSpec::uint(6, "signed_pre_key_id").about("the id of the signed prekey SPK_B Alice used"),
+    FieldSpec::uint(7, "kyber_pre_key_id").about("the id of the Kyber prekey PQSPK_B Alice used"),
+    FieldSpec::bytes(8, "kyber_ciphertext").is("CT"),
 ];
 
-/// The inner SignalMessage's protobuf part.
-const SIGNAL_MESSAGE: Schema = &[
-    spec(
-        1,
-        "ratchet_key",
-        None,
-        "Alice's first Double Ratchet public key (05 ‖ 32 B)",
-    ),
-    spec(2, "counter", None, "message number in this sending chain"),
-    spec(
-        3,
-        "previous_counter",
-        None,
-        "length of Alice's previous sending chain",
-    ),
-    spec(
-        4,
-        "ciphertext",
-        None,
-        "the text, AES-256-CBC encrypted with a key only Alice and Bob can derive",
-    ),
-    spec(5, "pq_ratchet", None, "SPQR's post-quantum ratchet message"),
-];
-
-/// The server's bundle (see `bundle.rs`; field numbers match its encoder).
-const BUNDLE: Schema = &[
-    spec(
-        1,
-        "registration_id",
-        None,
-        "Bob's registration id (a random 14-bit number)",
-    ),
-    spec(2, "device_id", None, "Bob's device number"),
-    spec(3, "identity_key", Some("IK_B"), ""),
-    spec(4, "signed_pre_key_id", None, "the signed prekey's id"),
-    spec(5, "signed_pre_key", Some("SPK_B"), ""),
-    spec(6, "signed_pre_key_signature", Some("SPK_B.sig"), ""),
-    spec(7, "kyber_pre_key_id", None, "the Kyber prekey's id"),
-    spec(8, "kyber_pre_key", Some("PQSPK_B"), ""),
-    spec(9, "kyber_pre_key_signature", Some("PQSPK_B.sig"), ""),
-    spec(10, "pre_key_id", None, "the one-time prekey's id"),
-    spec(11, "pre_key", Some("OPK_B"), ""),
+/// The inner SignalMessage's protobuf part (libsignal `src/proto/wire.proto`).
+const SIGNAL_MESSAGE: &[FieldSpec] = &[
+    FieldSpec::bytes(1, "ratchet_key").about("Alice's first Double Ratchet public key (05 ‖ 32 B)"),
+    FieldSpec::uint(2, "counter").about("message number in this sending chain"),
+    FieldSpec::uint(3, "previous_counter").about("length of Alice's previous sending chain"),
+    FieldSpec::bytes(4, "ciphertext")
+        .about("the text, AES-256-CBC encrypted with a key only Alice and Bob can derive"),
+    FieldSpec::bytes(5, "pq_ratchet").about("SPQR's post-quantum ratchet message"),
 ];
 
 /// Looks up a transcript value's bytes by name.
@@ -148,7 +52,7 @@ pub fn dissect_prekey_message(bytes: &[u8], known: Lookup) -> Result<Vec<Field>,
 
 /// Dissects the server's bundle (a plain protobuf message).
 pub fn dissect_bundle(bytes: &[u8], known: Lookup) -> Result<Vec<Field>, ProtobufError> {
-    dissect_protobuf(bytes, 0, BUNDLE, known)
+    dissect_protobuf(bytes, 0, ServerBundle::FIELDS, known)
 }
 
 fn version_field(offset: usize, version: u8) -> Field {
@@ -179,22 +83,21 @@ fn leaf(offset: usize, len: usize, label: &str, note: String, value: Option<Stri
 fn dissect_protobuf(
     buf: &[u8],
     base: usize,
-    schema: Schema,
+    table: &[FieldSpec],
     known: Lookup,
 ) -> Result<Vec<Field>, ProtobufError> {
-    protobuf::parse(buf)?
-        .into_iter()
-        .map(|raw| dissect_field(&raw, base, schema, known))
+    protobuf::fields(buf)
+        .map(|raw| dissect_field(&raw?, base, table, known))
         .collect()
 }
 
 fn dissect_field(
     raw: &RawField,
     base: usize,
-    schema: Schema,
+    table: &[FieldSpec],
     known: Lookup,
 ) -> Result<Field, ProtobufError> {
-    let entry = schema.iter().find(|spec| spec.number == raw.number);
+    let entry = table.iter().find(|spec| spec.number == raw.number);
     let name = entry.map_or("unknown field", |spec| spec.name);
     let about = entry.map_or("not part of this message's schema", |spec| spec.about);
     let mut children = vec![leaf(
@@ -222,7 +125,7 @@ fn dissect_field(
         ));
     }
     let payload_offset = base + raw.payload_offset;
-    let payload = match (raw.payload, entry.map(|spec| (spec.value, spec.inner))) {
+    let payload = match (raw.payload, entry.map(|spec| (spec.value, spec.ty))) {
         (Payload::Varint(v), _) => leaf(
             payload_offset,
             raw.payload_len,
@@ -230,7 +133,7 @@ fn dissect_field(
             with_meaning(format!("{v}"), about),
             None,
         ),
-        (Payload::Bytes(b), Some((_, Inner::SignalMessage))) => Field {
+        (Payload::Bytes(b), Some((_, FieldType::SignalMessage))) => Field {
             offset: payload_offset,
             len: b.len(),
             label: "value".to_string(),
@@ -311,4 +214,16 @@ fn dissect_signal_message(
         None,
     ));
     Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_table_uses_each_field_number_once() {
+        for table in [PREKEY_MESSAGE, SIGNAL_MESSAGE, ServerBundle::FIELDS] {
+            protobuf::assert_well_formed(table);
+        }
+    }
 }

@@ -439,7 +439,7 @@ const FAILS_TO_READ: LabText = LabText {
     title: "The attacker tries to open the first message",
     explanation: "From its root key and the ratchet DH it computes the first message's keys \
         as Bob would, checks the MAC with libsignal's SignalMessage::verify_mac and decrypts \
-        with libsignal's AES-256-CBC.",
+        with AES-256-CBC, as libsignal does.",
     formula: "keys = HKDF(HMAC(HKDF(attacker.root_key, DH(ratchet_A, SPK_B)).chain, 0x01))",
     spec_ref: "PQXDH §3.3, §4.7; libsignal protocol.rs:153-176",
 };

@@ -9,6 +9,7 @@
 //! - the message key seed HMAC-SHA256(chain key, 0x01) (`ratchet/keys.rs:142-176`);
 //! - HKDF-SHA256(salt = SPQR's key or none, seed, "WhisperMessageKeys")
 //!   → cipher key 32 ‖ MAC key 32 ‖ IV 16 (`ratchet/keys.rs:89-112`);
+//!   these three are the engine's Double Ratchet formulas (`engine/kdf.rs`);
 //! - AES-256-CBC, then `SignalMessage::new`, which MACs both identity keys and
 //!   the message (`protocol.rs:77-122`), inside `PreKeySignalMessage::new`
 //!   (`protocol.rs:284-323`), as `message_encrypt` does (`session_cipher.rs:92-118`).
@@ -16,30 +17,20 @@
 //! A test seals a message with the normal run's keys and checks that Bob's
 //! libsignal accepts it: the by-hand steps are libsignal's.
 
-use hkdf::Hkdf;
-use hmac::{Hmac, Mac};
 use libsignal_protocol::kem::SerializedCiphertext;
 use libsignal_protocol::{
     IdentityKey, KeyPair, KyberPayload, KyberPreKeyId, PreKeyId, PreKeySignalMessage, PublicKey,
     SignalMessage, SignalProtocolError, SignedPreKeyId,
 };
 use rand::{CryptoRng, Rng};
-use sha2::Sha256;
 
 use crate::engine::kdf;
+pub use crate::engine::kdf::MessageKeys;
 use crate::engine::verify::spqr_initial_state;
 
 /// PQXDH messages are version 4; X3DH's were version 3 (`protocol.rs:18-21`).
 pub const PQXDH_VERSION: u8 = 4;
 pub const X3DH_VERSION: u8 = 3;
-
-/// The keys of one message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageKeys {
-    pub cipher_key: [u8; 32],
-    pub mac_key: [u8; 32],
-    pub iv: [u8; 16],
-}
 
 /// The keys of Alice's first message: her first ratchet step from `root_key`
 /// with DH(her ratchet key, SPK_B), one step along the new chain, and the
@@ -51,18 +42,7 @@ pub fn first_message_keys(
     spqr_key: Option<&[u8]>,
 ) -> MessageKeys {
     let (_, chain_key) = kdf::ratchet_root_step(root_key, ratchet_dh);
-    let mut mac = Hmac::<Sha256>::new_from_slice(&chain_key).expect("HMAC takes any key length");
-    mac.update(&[0x01]);
-    let seed = mac.finalize().into_bytes();
-    let mut okm = [0u8; 80];
-    Hkdf::<Sha256>::new(spqr_key, &seed)
-        .expand(b"WhisperMessageKeys", &mut okm)
-        .expect("80 bytes is a valid HKDF-SHA256 output length");
-    MessageKeys {
-        cipher_key: okm[..32].try_into().expect("32 bytes"),
-        mac_key: okm[32..64].try_into().expect("32 bytes"),
-        iv: okm[64..].try_into().expect("16 bytes"),
-    }
+    kdf::message_keys(&kdf::message_key_seed(&chain_key), spqr_key)
 }
 
 /// Everything a first message is made of, apart from the keys' derivation.
@@ -112,8 +92,7 @@ pub fn seal<R: Rng + CryptoRng>(s: &Sealing, rng: &mut R) -> Result<Sealed, Sign
     let ratchet = s.ratchet;
     let dh = ratchet.private_key.calculate_agreement(s.spk_b)?;
     let keys = first_message_keys(s.root_key, &dh, spqr_key.as_deref());
-    let body = signal_crypto::aes_256_cbc_encrypt(s.plaintext, &keys.cipher_key, &keys.iv)
-        .map_err(|_| SignalProtocolError::InvalidArgument("AES-256-CBC refused the key".into()))?;
+    let body = kdf::encrypt(&keys.cipher_key, &keys.iv, s.plaintext);
     let inner = SignalMessage::new(
         s.version,
         &keys.mac_key,
@@ -155,13 +134,13 @@ impl std::fmt::Display for OpenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             OpenError::Mac => "the MAC does not verify (SignalMessage::verify_mac is false)",
-            OpenError::Body => "the MAC verifies but AES-256-CBC fails",
+            OpenError::Body => "the MAC verifies but AES-256-CBC decryption fails",
         })
     }
 }
 
 /// Opens a first message by hand with the keys given: libsignal's MAC check,
-/// then libsignal's AES-256-CBC.
+/// then AES-256-CBC.
 pub fn open(
     message: &SignalMessage,
     keys: &MessageKeys,
@@ -174,8 +153,7 @@ pub fn open(
     if !mac_ok {
         return Err(OpenError::Mac);
     }
-    signal_crypto::aes_256_cbc_decrypt(message.body(), &keys.cipher_key, &keys.iv)
-        .map_err(|_| OpenError::Body)
+    kdf::decrypt(&keys.cipher_key, &keys.iv, message.body()).ok_or(OpenError::Body)
 }
 
 /// The SPQR key a reader of Alice's first message needs, from the pqr_key it
@@ -263,7 +241,7 @@ mod tests {
             .unwrap();
             assert_eq!(opened, crate::engine::FIRST_MESSAGE_TEXT.as_bytes());
             // One wrong key byte and the MAC check says no.
-            let mut wrong = keys.clone();
+            let mut wrong = keys;
             wrong.mac_key[0] ^= 1;
             assert_eq!(
                 open(

@@ -101,6 +101,12 @@ impl Start {
                 .filter(|v| kept(v.step))
                 .cloned()
                 .collect(),
+            deletions: t
+                .deletions
+                .iter()
+                .filter(|d| kept(d.step))
+                .cloned()
+                .collect(),
         };
         LabRun {
             start: self,
@@ -170,6 +176,7 @@ impl LabRun<'_> {
             wire,
             plaintext: normal.plaintext.clone(),
             bob_plaintext: normal.bob_plaintext.clone(),
+            deletions: self.rec.deletions,
             checks: normal.checks.clone(),
             wire_scan: normal.wire_scan.clone(),
             lab: Some(LabRecord {

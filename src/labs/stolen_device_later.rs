@@ -42,6 +42,12 @@ pub fn run_with(options: RunOptions, deletion: OneTimeDeletion) -> Result<Transc
     // normal run; then it is stolen.
     let mut phone = Device::with(DeviceKeys::of(bob), BaseKeyMemory::Kept, deletion)?;
     let read = phone.receive(&alice_address, recorded, &mut rng)?;
+    if deletion == OneTimeDeletion::Keeps {
+        // The normal run records Bob deleting OPK_B; this phone keeps it.
+        lab.rec
+            .deletions
+            .retain(|d| !(d.holder == Actor::Bob && d.value.starts_with("OPK_B")));
+    }
     let one_time_id = bob.one_time_prekey.as_ref().map(|(id, _)| *id);
     let left = phone.keys(bob.signed_prekey_id, bob.kyber_prekey_id, one_time_id)?;
     // ANCHOR_END: session

@@ -8,6 +8,17 @@ use std::path::{Path, PathBuf};
 
 use rand::Rng;
 
+/// Who may read a file or folder, from the moment it exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The owner only (files 0600, folders 0700): private keys, sessions,
+    /// received files.
+    Private,
+    /// Whoever the surrounding folder lets in (files 0644, folders as the
+    /// umask makes them): relay objects, the demo's pictures.
+    Shared,
+}
+
 /// How far a commit goes before the rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -27,15 +38,16 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Creates `.NAME.RANDOM.partial` in `dir`. The random part keeps two
-    /// writers of the same folder from colliding.
-    pub fn create_in(dir: &Path, private: bool) -> io::Result<Self> {
+    /// Creates `.pqxdh-lab-RANDOM.partial` in `dir`, RANDOM being 16 hex
+    /// digits. The random part keeps two writers of the same folder from
+    /// colliding.
+    pub fn create_in(dir: &Path, access: Access) -> io::Result<Self> {
         let mut rng = rand::rng();
         for _ in 0..16 {
             let temp = dir.join(format!(".pqxdh-lab-{:016x}.partial", rng.random::<u64>()));
             let mut options = OpenOptions::new();
             options.write(true).create_new(true);
-            set_mode(&mut options, private);
+            set_mode(&mut options, access);
             match options.open(&temp) {
                 Ok(file) => {
                     return Ok(Self {
@@ -114,25 +126,25 @@ impl Drop for AtomicFile {
 }
 
 /// Writes `bytes` to `path` atomically.
-pub fn write(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
+pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     let dir = parent(path);
-    let mut file = AtomicFile::create_in(dir, private)?;
+    let mut file = AtomicFile::create_in(dir, access)?;
     file.file().write_all(bytes)?;
     file.commit(path)
 }
 
-/// Creates a folder (and its parents); owner-only when `private`.
-pub fn create_dir(path: &Path, private: bool) -> io::Result<()> {
+/// Creates a folder (and its parents) with the given access.
+pub fn create_dir(path: &Path, access: Access) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
-    if private {
+    if access == Access::Private {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
     builder.create(path)?;
     #[cfg(unix)]
-    if private {
+    if access == Access::Private {
         // `mode` applies only to folders it creates; an existing one is tightened too.
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
@@ -148,13 +160,16 @@ fn parent(path: &Path) -> &Path {
 }
 
 #[cfg(unix)]
-fn set_mode(options: &mut OpenOptions, private: bool) {
+fn set_mode(options: &mut OpenOptions, access: Access) {
     use std::os::unix::fs::OpenOptionsExt;
-    options.mode(if private { 0o600 } else { 0o644 });
+    options.mode(match access {
+        Access::Private => 0o600,
+        Access::Shared => 0o644,
+    });
 }
 
 #[cfg(not(unix))]
-fn set_mode(_options: &mut OpenOptions, _private: bool) {}
+fn set_mode(_options: &mut OpenOptions, _access: Access) {}
 
 /// Bytes written between two early flushes.
 const EARLY_FLUSH_EVERY: u64 = 32 << 20;

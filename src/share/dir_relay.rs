@@ -16,7 +16,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
 
-use super::atomic::{self, AtomicFile, Durability};
+use super::atomic::{self, Access, AtomicFile, Durability};
+use super::names::is_relay_id;
 use super::relay::{BlobUpload, Relay, RelayError, RelayResult};
 use crate::engine::ServerBundle;
 
@@ -31,15 +32,9 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> RelayError + '_ {
     }
 }
 
-/// Ids become file names, so only plain characters are accepted.
+/// Names and ids become file names here: only those the naming rule allows.
 fn check_id(id: &str) -> RelayResult<()> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        && !id.starts_with('-');
-    if ok {
+    if is_relay_id(id) {
         Ok(())
     } else {
         Err(RelayError::BadId(id.to_string()))
@@ -52,7 +47,7 @@ impl DirRelay {
         let root = root.into();
         for sub in ["bundles", "prekeys", "inbox", "blobs"] {
             let dir = root.join(sub);
-            atomic::create_dir(&dir, false).map_err(io_err(&dir))?;
+            atomic::create_dir(&dir, Access::Shared).map_err(io_err(&dir))?;
         }
         Ok(Self { root })
     }
@@ -113,14 +108,14 @@ impl Relay for DirRelay {
     ) -> RelayResult<()> {
         check_id(name)?;
         let dir = self.prekey_dir(name);
-        atomic::create_dir(&dir, false).map_err(io_err(&dir))?;
+        atomic::create_dir(&dir, Access::Shared).map_err(io_err(&dir))?;
         for (id, key) in one_time_prekeys {
             let path = dir.join(format!("{id:08}.opk"));
-            atomic::write(&path, key, false).map_err(io_err(&path))?;
+            atomic::write(&path, key, Access::Shared).map_err(io_err(&path))?;
         }
         // The bundle last: a sender who sees it can also find the prekeys.
         let path = self.bundle_path(name);
-        atomic::write(&path, bundle, false).map_err(io_err(&path))
+        atomic::write(&path, bundle, Access::Shared).map_err(io_err(&path))
     }
 
     fn fetch_bundle(&self, name: &str) -> RelayResult<Vec<u8>> {
@@ -166,7 +161,7 @@ impl Relay for DirRelay {
     fn upload_blob(&self, blob_id: &str) -> RelayResult<Box<dyn BlobUpload + '_>> {
         check_id(blob_id)?;
         let dir = self.root.join("blobs");
-        let file = AtomicFile::create_in(&dir, false).map_err(io_err(&dir))?;
+        let file = AtomicFile::create_in(&dir, Access::Shared).map_err(io_err(&dir))?;
         Ok(Box::new(DirUpload {
             file: Some(file),
             dest: self.blob_path(blob_id),
@@ -197,7 +192,7 @@ impl Relay for DirRelay {
     fn post(&self, to: &str, envelope: &[u8]) -> RelayResult<String> {
         check_id(to)?;
         let dir = self.inbox_dir(to);
-        atomic::create_dir(&dir, false).map_err(io_err(&dir))?;
+        atomic::create_dir(&dir, Access::Shared).map_err(io_err(&dir))?;
         // Time first, so that sorting the names lists messages oldest first.
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -205,7 +200,7 @@ impl Relay for DirRelay {
             .unwrap_or(0);
         let id = format!("{nanos:020}-{:08x}", rand::rng().random::<u32>());
         let path = self.message_path(to, &id);
-        atomic::write(&path, envelope, false).map_err(io_err(&path))?;
+        atomic::write(&path, envelope, Access::Shared).map_err(io_err(&path))?;
         Ok(id)
     }
 

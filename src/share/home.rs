@@ -9,19 +9,13 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use libsignal_protocol::{
-    GenericSignedPreKey, IdentityKey, IdentityKeyPair, KeyPair, PreKeyId, PreKeyRecord,
-};
-use rand::{CryptoRng, Rng};
+use libsignal_protocol::{IdentityKey, IdentityKeyPair};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::atomic;
-use super::relay::Relay;
+use super::atomic::{self, Access};
+use super::names::Name;
 use super::store::{Identities, KyberPreKeys, PreKeys, Sessions, SignedPreKeys, Stores};
-use super::{ShareError, check_name};
-use crate::engine::ServerBundle;
-use crate::engine::keys::BobKeys;
 
 const STATE_FILE: &str = "state.json";
 const FORMAT: u32 = 1;
@@ -76,7 +70,7 @@ struct StateFile {
 
 /// One person's home: where their state lives, and the state itself.
 pub struct Home {
-    pub name: String,
+    pub name: Name,
     pub dir: PathBuf,
     pub stores: Stores,
     generation: u64,
@@ -95,13 +89,18 @@ fn unhex_map<K: Ord + Clone>(map: &BTreeMap<K, String>) -> Result<BTreeMap<K, Ve
 }
 
 impl Home {
-    pub fn dir_for(base: &Path, name: &str) -> PathBuf {
-        base.join(name)
+    /// NAME's home folder: `base/NAME`.
+    pub fn dir_for(base: &Path, name: &Name) -> PathBuf {
+        base.join(name.as_str())
+    }
+
+    /// Whether NAME already has a state file under `base`.
+    pub fn exists(base: &Path, name: &Name) -> bool {
+        Self::dir_for(base, name).join(STATE_FILE).exists()
     }
 
     /// Loads NAME's state from `base/NAME/state.json`.
-    pub fn load(base: &Path, name: &str) -> Result<Self, ShareError> {
-        check_name(name)?;
+    pub fn load(base: &Path, name: &Name) -> Result<Self, HomeError> {
         let dir = Self::dir_for(base, name);
         let path = dir.join(STATE_FILE);
         let text = match fs::read_to_string(&path) {
@@ -110,10 +109,9 @@ impl Home {
                 return Err(HomeError::Missing {
                     name: name.to_string(),
                     path: dir,
-                }
-                .into());
+                });
             }
-            Err(source) => return Err(HomeError::Io { path, source }.into()),
+            Err(source) => return Err(HomeError::Io { path, source }),
         };
         let corrupt = |reason: String| HomeError::Corrupt {
             name: name.to_string(),
@@ -123,18 +121,40 @@ impl Home {
         let file: StateFile = serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))?;
         let stores = Self::decode(&file, name).map_err(corrupt)?;
         Ok(Self {
-            name: name.to_string(),
+            name: name.clone(),
             dir,
             stores,
             generation: file.generation,
         })
     }
 
-    fn decode(file: &StateFile, name: &str) -> Result<Stores, String> {
+    /// Saves a new home for NAME holding `stores`. It never replaces an
+    /// existing state: keys lost that way could not be recovered.
+    pub fn create(base: &Path, name: &Name, stores: Stores) -> Result<Self, HomeError> {
+        let dir = Self::dir_for(base, name);
+        if Self::exists(base, name) {
+            return Err(HomeError::Exists {
+                name: name.to_string(),
+                path: dir,
+            });
+        }
+        let mut home = Self {
+            name: name.clone(),
+            dir,
+            stores,
+            generation: 0,
+        };
+        // A state file appearing meanwhile has a generation above 0, so this
+        // save refuses to overwrite it.
+        home.save()?;
+        Ok(home)
+    }
+
+    fn decode(file: &StateFile, name: &Name) -> Result<Stores, String> {
         if file.format != FORMAT {
             return Err(format!("unknown format {}", file.format));
         }
-        if file.name != name {
+        if file.name != name.as_str() {
             return Err(format!("it belongs to '{}'", file.name));
         }
         let key_pair_bytes = hex::decode(&file.identity_key_pair).map_err(|e| e.to_string())?;
@@ -184,14 +204,14 @@ impl Home {
         if let Some(on_disk) = self.generation_on_disk() {
             if on_disk != self.generation {
                 return Err(HomeError::Changed {
-                    name: self.name.clone(),
+                    name: self.name.to_string(),
                 });
             }
         }
         let s = &self.stores;
         let file = StateFile {
             format: FORMAT,
-            name: self.name.clone(),
+            name: self.name.to_string(),
             generation: self.generation + 1,
             registration_id: s.identities.registration_id,
             identity_key_pair: hex::encode(s.identities.key_pair.serialize()),
@@ -217,88 +237,9 @@ impl Home {
             path: self.dir.clone(),
             source,
         };
-        atomic::create_dir(&self.dir, true).map_err(io)?;
-        atomic::write(&self.dir.join(STATE_FILE), text.as_bytes(), true).map_err(io)?;
+        atomic::create_dir(&self.dir, Access::Private).map_err(io)?;
+        atomic::write(&self.dir.join(STATE_FILE), text.as_bytes(), Access::Private).map_err(io)?;
         self.generation += 1;
         Ok(())
     }
-}
-
-/// What `share init` made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitSummary {
-    pub home: PathBuf,
-    pub identity_key: Vec<u8>,
-    pub signed_pre_key_id: u32,
-    pub kyber_pre_key_id: u32,
-    pub one_time_pre_keys: usize,
-}
-
-/// Creates NAME's keys (IK, SPK, PQSPK and `one_time_pre_keys` OPKs), saves
-/// the private halves in NAME's home, and publishes the public halves.
-pub fn init<R: Rng + CryptoRng>(
-    base: &Path,
-    relay: &dyn Relay,
-    name: &str,
-    one_time_pre_keys: u32,
-    rng: &mut R,
-) -> Result<InitSummary, ShareError> {
-    check_name(name)?;
-    let dir = Home::dir_for(base, name);
-    if dir.join(STATE_FILE).exists() {
-        return Err(HomeError::Exists {
-            name: name.to_string(),
-            path: dir,
-        }
-        .into());
-    }
-    let keys = BobKeys::generate(rng, false)?;
-    // Consecutive ids from a random start, as Signal clients number them.
-    let first_id = rng.random_range(1..=0x00ff_ffff - one_time_pre_keys.max(1));
-    let mut pre_keys = PreKeys::default();
-    let mut published = Vec::new();
-    for id in first_id..first_id + one_time_pre_keys {
-        let key = KeyPair::generate(rng);
-        let record = PreKeyRecord::new(PreKeyId::from(id), &key);
-        pre_keys.0.insert(id, record.serialize()?);
-        published.push((id, key.public_key.serialize().into_vec()));
-    }
-    let mut signed = SignedPreKeys::default();
-    signed.0.insert(
-        keys.signed_prekey_id.into(),
-        keys.signed_prekey_record().serialize()?,
-    );
-    let mut kyber = KyberPreKeys::default();
-    kyber.records.insert(
-        keys.kyber_prekey_id.into(),
-        keys.kyber_prekey_record().serialize()?,
-    );
-    let mut home = Home {
-        name: name.to_string(),
-        dir: dir.clone(),
-        generation: 0,
-        stores: Stores {
-            identities: Identities {
-                key_pair: keys.identity,
-                registration_id: keys.registration_id,
-                known: BTreeMap::new(),
-            },
-            sessions: Sessions::default(),
-            pre_keys,
-            signed_pre_keys: signed,
-            kyber_pre_keys: kyber,
-        },
-    };
-    // Private state first: a published bundle whose private keys were lost
-    // would let people send files nobody can open.
-    home.save()?;
-    let bundle = ServerBundle::from_bob(&keys).encode();
-    relay.publish(name, &bundle, &published)?;
-    Ok(InitSummary {
-        home: dir,
-        identity_key: keys.identity.identity_key().serialize().into_vec(),
-        signed_pre_key_id: keys.signed_prekey_id.into(),
-        kyber_pre_key_id: keys.kyber_prekey_id.into(),
-        one_time_pre_keys: published.len(),
-    })
 }

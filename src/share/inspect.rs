@@ -6,12 +6,13 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use libsignal_protocol::{PreKeySignalMessage, SignalMessage};
-use sha2::{Digest, Sha256};
 
 use super::envelope::{Envelope, Kind, MessageType};
+use super::error::ShareError;
+use super::relay::RelayError;
 use super::stream::{HEADER_SIZE, MAGIC, SEGMENT_SIZE, TAG_SIZE};
-use super::{ShareError, relay::RelayError};
 use crate::engine::ServerBundle;
+use crate::protobuf::ProtobufError;
 
 /// One line of the report: a label and what the server can read there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +102,7 @@ pub fn inspect(path: &Path) -> Result<Inspection, ShareError> {
     }
     Err(ShareError::Malformed {
         what: "relay object",
-        source: super::ProtoError::Invalid("content (not a bundle, prekey, envelope or blob)"),
+        source: ProtobufError::Invalid("content (not a bundle, prekey, envelope or blob)"),
     })
 }
 
@@ -231,18 +232,4 @@ fn signal_message_lines(m: &SignalMessage, lines: &mut Vec<Line>) {
         ),
     ));
     lines.push(line("MAC", "8 bytes (HMAC-SHA256, truncated)"));
-}
-
-/// SHA-256 of a whole file, read in pieces.
-pub fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
-    let mut file = File::open(path)?;
-    let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hash.finalize().into());
-        }
-        hash.update(&buf[..n]);
-    }
 }

@@ -2,17 +2,14 @@
 //!
 //! Signal never puts a file into a message. It encrypts the file with a fresh
 //! key, uploads the encrypted blob, and sends the key and the blob's digest in
-//! an `AttachmentPointer` inside the end-to-end encrypted message. The field
-//! numbers below are Signal's own (`SignalService.proto`): key = 3, size = 4,
-//! digest = 6, fileName = 7, cdnKey = 15, chunkSize = 17.
+//! an `AttachmentPointer` inside the end-to-end encrypted message. Its field
+//! table below uses Signal's own numbers and names (`SignalService.proto`).
 //!
 //! The sender's and recipient's names ride inside too, so that the relay
 //! cannot relabel who a message is from or for without Bob noticing.
 
-use crate::engine::protobuf::Writer;
-
-use super::proto::{Fields, ProtoError};
 use super::stream::KEY_SIZE;
+use crate::protobuf::{FieldSpec, Message, ProtobufError, Writer};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentPointer {
@@ -48,55 +45,86 @@ pub struct Content {
 }
 
 impl AttachmentPointer {
+    const KEY: FieldSpec = FieldSpec::bytes(3, "key").about("the file's own AES-256 key");
+    const SIZE: FieldSpec = FieldSpec::uint(4, "size").about("the plaintext length");
+    const DIGEST: FieldSpec =
+        FieldSpec::bytes(6, "digest").about("SHA-256 of the blob exactly as uploaded");
+    const FILE_NAME: FieldSpec = FieldSpec::text(7, "fileName").about("the file's name");
+    const BLOB_ID: FieldSpec =
+        FieldSpec::text(15, "cdnKey").about("where the relay keeps the blob (its blob id)");
+    const CHUNK_SIZE: FieldSpec = FieldSpec::uint(17, "chunkSize").about("STREAM segment size");
+
+    /// The pointer's fields, in the order they are written.
+    pub const FIELDS: &'static [FieldSpec] = &[
+        Self::KEY,
+        Self::SIZE,
+        Self::DIGEST,
+        Self::FILE_NAME,
+        Self::BLOB_ID,
+        Self::CHUNK_SIZE,
+    ];
+
     pub fn encode(&self) -> Vec<u8> {
         Writer::new()
-            .bytes(3, &self.key)
-            .uint(4, self.size)
-            .bytes(6, &self.digest)
-            .bytes(7, self.file_name.as_bytes())
-            .bytes(15, self.blob_id.as_bytes())
-            .uint(17, self.chunk_size.into())
+            .bytes(&Self::KEY, &self.key)
+            .uint(&Self::SIZE, self.size)
+            .bytes(&Self::DIGEST, &self.digest)
+            .text(&Self::FILE_NAME, &self.file_name)
+            .text(&Self::BLOB_ID, &self.blob_id)
+            .uint(&Self::CHUNK_SIZE, self.chunk_size.into())
             .finish()
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, ProtoError> {
-        let f = Fields::parse(bytes)?;
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtobufError> {
+        let m = Message::read(bytes, Self::FIELDS)?;
         Ok(Self {
-            key: f.array(3, "file key")?,
-            size: f.uint(4, "size")?,
-            digest: f.array(6, "digest")?,
-            file_name: f.string(7, "file name")?,
-            blob_id: f.string(15, "blob id")?,
-            chunk_size: u32::try_from(f.uint(17, "chunk size")?)
-                .map_err(|_| ProtoError::Invalid("chunk size"))?,
+            key: m.array(&Self::KEY)?,
+            size: m.uint(&Self::SIZE)?,
+            digest: m.array(&Self::DIGEST)?,
+            file_name: m.text(&Self::FILE_NAME)?,
+            blob_id: m.text(&Self::BLOB_ID)?,
+            chunk_size: m.uint32(&Self::CHUNK_SIZE)?,
         })
     }
 }
 
 impl Content {
+    const FROM: FieldSpec = FieldSpec::text(1, "sender").about("the sender's name");
+    const TO: FieldSpec = FieldSpec::text(2, "recipient").about("the recipient's name");
+    const ATTACHMENT: FieldSpec = FieldSpec::bytes(3, "attachment").about("an AttachmentPointer");
+    const RECEIPT: FieldSpec =
+        FieldSpec::text(4, "receipt").about("the blob id of a file received");
+
+    /// The content's fields, in the order they are written. A message holds
+    /// an attachment or a receipt, never both.
+    pub const FIELDS: &'static [FieldSpec] =
+        &[Self::FROM, Self::TO, Self::ATTACHMENT, Self::RECEIPT];
+
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        w.bytes(1, self.from.as_bytes())
-            .bytes(2, self.to.as_bytes());
+        w.text(&Self::FROM, &self.from).text(&Self::TO, &self.to);
         match &self.body {
-            Body::File(pointer) => w.bytes(3, &pointer.encode()),
-            Body::Receipt { blob_id } => w.bytes(4, blob_id.as_bytes()),
+            Body::File(pointer) => w.bytes(&Self::ATTACHMENT, &pointer.encode()),
+            Body::Receipt { blob_id } => w.text(&Self::RECEIPT, blob_id),
         };
         w.finish()
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, ProtoError> {
-        let f = Fields::parse(bytes)?;
-        let body = match (f.opt_bytes(3, "attachment")?, f.opt_bytes(4, "receipt")?) {
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtobufError> {
+        let m = Message::read(bytes, Self::FIELDS)?;
+        let body = match (
+            m.opt_bytes(&Self::ATTACHMENT)?,
+            m.opt_bytes(&Self::RECEIPT)?,
+        ) {
             (Some(pointer), None) => Body::File(AttachmentPointer::decode(pointer)?),
             (None, Some(_)) => Body::Receipt {
-                blob_id: f.string(4, "receipt")?,
+                blob_id: m.text(&Self::RECEIPT)?,
             },
-            _ => return Err(ProtoError::Invalid("message body")),
+            _ => return Err(ProtobufError::Invalid("message body")),
         };
         Ok(Self {
-            from: f.string(1, "sender")?,
-            to: f.string(2, "recipient")?,
+            from: m.text(&Self::FROM)?,
+            to: m.text(&Self::TO)?,
             body,
         })
     }
@@ -105,6 +133,15 @@ impl Content {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protobuf::assert_well_formed;
+    use crate::share::envelope::Envelope;
+
+    #[test]
+    fn each_table_uses_each_field_number_once() {
+        for table in [AttachmentPointer::FIELDS, Content::FIELDS, Envelope::FIELDS] {
+            assert_well_formed(table);
+        }
+    }
 
     #[test]
     fn pointer_round_trips_with_signals_field_numbers() {

@@ -2,29 +2,19 @@
 //! points to is fetched, checked and decrypted into a temporary file, and only
 //! a file whose every segment and digest verified gets its real name.
 //!
-//! Each message is a transaction: libsignal's stores are changed on a copy,
-//! and the copy replaces Bob's state only once the file is safely written. A
-//! message that fails changes nothing and stays on the relay.
+//! Each message is a transaction (see `session.rs`): what decrypting it did
+//! to Bob's state is kept only once the file is safely written. A message
+//! that fails changes nothing and stays on the relay.
 
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use futures::executor::block_on;
-use libsignal_protocol::{
-    CiphertextMessage, PreKeySignalMessage, SignalMessage, SignalProtocolError, message_decrypt,
-};
-use rand::{CryptoRng, Rng};
-
-use super::atomic::{self, AtomicFile};
-use super::envelope::{Envelope, Kind, MessageType};
-use super::home::Home;
-use super::pointer::{AttachmentPointer, Body, Content};
+use super::atomic::{self, Access, AtomicFile};
+use super::envelope::MessageType;
+use super::error::ShareError;
+use super::pointer::{AttachmentPointer, Body};
 use super::relay::Relay;
-use super::store::Stores;
+use super::session::Account;
 use super::stream;
-use super::{ShareError, check_name, constant_time_eq};
-use crate::engine::address;
 
 /// One file that arrived intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,135 +35,25 @@ pub struct ReceiveReport {
     pub failures: Vec<(String, ShareError)>,
 }
 
-/// Decrypts an envelope's libsignal message with `stores` and checks that the
-/// names inside match the envelope.
-fn open_envelope<R: Rng + CryptoRng>(
-    stores: &mut Stores,
-    me: &str,
-    envelope: &Envelope,
-    rng: &mut R,
-) -> Result<Content, ShareError> {
-    if envelope.to != me {
-        return Err(ShareError::NotForMe {
-            to: envelope.to.clone(),
-            me: me.to_string(),
-        });
-    }
-    check_name(&envelope.from)?;
-    let sender = address(&envelope.from);
-    let malformed = |e: SignalProtocolError| ShareError::Decrypt {
-        from: envelope.from.clone(),
-        source: e,
-    };
-    let message = match envelope.message_type {
-        MessageType::PreKey => CiphertextMessage::PreKeySignalMessage(
-            PreKeySignalMessage::try_from(envelope.message.as_slice()).map_err(malformed)?,
-        ),
-        MessageType::Whisper => CiphertextMessage::SignalMessage(
-            SignalMessage::try_from(envelope.message.as_slice()).map_err(malformed)?,
-        ),
-    };
-    let plaintext = block_on(message_decrypt(
-        &message,
-        &sender,
-        &mut stores.sessions,
-        &mut stores.identities,
-        &mut stores.pre_keys,
-        &stores.signed_pre_keys,
-        &mut stores.kyber_pre_keys,
-        rng,
-    ))
-    .map_err(|e| match e {
-        // A message number already used, or a first message's EK_A already
-        // seen: the same message a second time.
-        SignalProtocolError::DuplicatedMessage(..)
-        | SignalProtocolError::InvalidMessage(_, "reused base key") => ShareError::Replay {
-            from: envelope.from.clone(),
-        },
-        SignalProtocolError::UntrustedIdentity(_) => ShareError::IdentityChanged {
-            name: envelope.from.clone(),
-        },
-        e => ShareError::Decrypt {
-            from: envelope.from.clone(),
-            source: e,
-        },
-    })?;
-    let content = Content::decode(&plaintext).map_err(|source| ShareError::Malformed {
-        what: "decrypted message",
-        source,
-    })?;
-    if content.from != envelope.from || content.to != envelope.to {
-        return Err(ShareError::Relabelled {
-            envelope: format!("{} → {}", envelope.from, envelope.to),
-            inside: format!("{} → {}", content.from, content.to),
-        });
-    }
-    Ok(content)
-}
-
-fn read_envelope(relay: &dyn Relay, me: &str, id: &str) -> Result<Envelope, ShareError> {
-    let bytes = relay.read(me, id)?;
-    Envelope::decode(&bytes).map_err(|source| ShareError::Malformed {
-        what: "envelope",
-        source,
-    })
-}
-
-/// Processes delivery receipts waiting for `home` (only those from `from`,
-/// if given). Receipts that fail are left for `receive` to report.
-pub fn process_receipts<R: Rng + CryptoRng>(
-    home: &mut Home,
-    relay: &dyn Relay,
-    from: Option<&str>,
-    rng: &mut R,
-) -> Result<usize, ShareError> {
-    let mut done = 0;
-    for id in relay.inbox(&home.name)? {
-        let Ok(envelope) = read_envelope(relay, &home.name, &id) else {
-            continue;
-        };
-        if envelope.kind != Kind::Receipt || from.is_some_and(|f| f != envelope.from) {
-            continue;
-        }
-        let mut stores = home.stores.clone();
-        if let Ok(Content {
-            body: Body::Receipt { .. },
-            ..
-        }) = open_envelope(&mut stores, &home.name, &envelope, rng)
-        {
-            home.stores = stores;
-            home.save()?;
-            relay.delete(&home.name, &id)?;
-            done += 1;
-        }
-    }
-    Ok(done)
-}
-
-/// Decrypts everything waiting for `me` into `out_dir`. Errors that concern
-/// one message are collected in the report; the rest stop the run.
-/// `progress` hears (file name, bytes done, bytes total).
-pub fn receive<R: Rng + CryptoRng>(
-    home_base: &Path,
-    relay: &dyn Relay,
-    me: &str,
+/// Decrypts everything waiting for the account's owner into `out_dir`.
+/// Errors that concern one message are collected in the report; the rest
+/// stop the run. `progress` hears (file name, bytes done, bytes total).
+pub fn receive(
+    account: &mut Account,
     out_dir: &Path,
-    now: SystemTime,
-    rng: &mut R,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<ReceiveReport, ShareError> {
-    let mut home = Home::load(home_base, me)?;
     // Refuse an unusable output folder before touching any message.
     let output_err = |source| ShareError::Output {
         path: out_dir.to_path_buf(),
         source,
     };
-    atomic::create_dir(out_dir, false).map_err(output_err)?;
-    drop(AtomicFile::create_in(out_dir, true).map_err(output_err)?);
+    atomic::create_dir(out_dir, Access::Shared).map_err(output_err)?;
+    drop(AtomicFile::create_in(out_dir, Access::Private).map_err(output_err)?);
 
     let mut report = ReceiveReport::default();
-    for id in relay.inbox(me)? {
-        match receive_one(&mut home, relay, &id, out_dir, now, rng, progress) {
+    for id in account.inbox()? {
+        match receive_one(account, &id, out_dir, progress) {
             Ok(Some(file)) => report.files.push(file),
             Ok(None) => report.receipts += 1,
             Err(e) => report.failures.push((id, e)),
@@ -182,35 +62,35 @@ pub fn receive<R: Rng + CryptoRng>(
     Ok(report)
 }
 
-fn receive_one<R: Rng + CryptoRng>(
-    home: &mut Home,
-    relay: &dyn Relay,
+fn receive_one(
+    account: &mut Account,
     id: &str,
     out_dir: &Path,
-    now: SystemTime,
-    rng: &mut R,
     progress: &mut dyn FnMut(&str, u64, u64),
 ) -> Result<Option<Received>, ShareError> {
-    let envelope = read_envelope(relay, &home.name, id)?;
-    let mut stores = home.stores.clone();
-    let content = open_envelope(&mut stores, &home.name, &envelope, rng)?;
-    let pointer = match content.body {
+    let envelope = account.read_envelope(id)?;
+    let opened = account.open_message(&envelope)?;
+    let pointer = match &opened.content.body {
         Body::Receipt { .. } => {
-            home.stores = stores;
-            home.save()?;
-            relay.delete(&home.name, id)?;
+            account.accept(id, opened)?;
             return Ok(None);
         }
-        Body::File(pointer) => pointer,
+        Body::File(pointer) => pointer.clone(),
     };
+    let relay = account.relay();
     let path = fetch_file(relay, &pointer, out_dir, progress)?;
 
     // The file is in place: now the session may move on.
-    home.stores = stores;
-    home.save()?;
-    relay.delete(&home.name, id)?;
+    let from = opened.from.clone();
+    account.accept(id, opened)?;
     relay.delete_blob(&pointer.blob_id)?;
-    send_receipt(home, relay, &envelope.from, &pointer.blob_id, now, rng)?;
+    // "I have your file", which also acknowledges the session to the sender.
+    account.post(
+        &from,
+        Body::Receipt {
+            blob_id: pointer.blob_id.clone(),
+        },
+    )?;
     Ok(Some(Received {
         from: envelope.from,
         path,
@@ -235,7 +115,7 @@ fn fetch_file(
         path: out_dir.to_path_buf(),
         source,
     };
-    let mut temp = AtomicFile::create_in(out_dir, true).map_err(output_err)?;
+    let mut temp = AtomicFile::create_in(out_dir, Access::Private).map_err(output_err)?;
     let name = safe_file_name(&pointer.file_name);
     let summary = atomic::with_early_flush(temp.file(), |out| {
         stream::open_stream(&pointer.key, blob, out, &mut |done| {
@@ -266,25 +146,6 @@ fn fetch_file(
     )))
 }
 
-fn send_receipt<R: Rng + CryptoRng>(
-    home: &mut Home,
-    relay: &dyn Relay,
-    to: &str,
-    blob_id: &str,
-    now: SystemTime,
-    rng: &mut R,
-) -> Result<(), ShareError> {
-    let content = Content {
-        from: home.name.clone(),
-        to: to.to_string(),
-        body: Body::Receipt {
-            blob_id: blob_id.to_string(),
-        },
-    };
-    super::send::post_content(home, relay, &content, Kind::Receipt, now, rng)?;
-    Ok(())
-}
-
 /// The sender chose the name, so it is treated as hostile: no folders, no
 /// hidden files, no control characters.
 pub fn safe_file_name(name: &str) -> String {
@@ -311,14 +172,8 @@ fn numbered(name: &str, n: u32) -> String {
     }
 }
 
-/// Removes nothing but says whether `dir` holds only what it should: used by
-/// tests and the demo to prove no partial file was left behind.
-pub fn partial_files(dir: &Path) -> Vec<PathBuf> {
-    fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "partial"))
-        .collect()
+/// Compares digests without stopping at the first difference, so the time
+/// taken says nothing about where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

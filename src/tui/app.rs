@@ -4,32 +4,12 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::action::Action;
 use super::holdings::{self, Held};
 use super::keymap::{self, Context};
 use super::stages;
 use crate::engine::{self, RunOptions};
 use crate::transcript::{Actor, Transcript, Value};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Next,
-    Previous,
-    First,
-    Last,
-    /// Index into `stages::STAGES`.
-    JumpToStage(usize),
-    OpenInspector,
-    SelectNext,
-    SelectPrevious,
-    ScrollDown,
-    ScrollUp,
-    ToggleOneTimePrekey,
-    NewSeed,
-    ToggleHex,
-    ToggleHelp,
-    CloseOverlay,
-    Quit,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
@@ -44,6 +24,11 @@ pub struct App {
     pub step: usize,
     pub full_hex: bool,
     pub overlay: Overlay,
+    /// The party a small screen shows; None follows the current step's actor.
+    pub focus: Option<Actor>,
+    /// Rows of the explanation scrolled away, on a screen too small for all of
+    /// it; back to 0 at every new step.
+    pub explain_scroll: u16,
     pub quit: bool,
     /// A problem to show in the status line (e.g. a re-run that failed).
     pub status: Option<String>,
@@ -58,6 +43,8 @@ impl App {
             step: 0,
             full_hex: false,
             overlay: Overlay::None,
+            focus: None,
+            explain_scroll: 0,
             quit: false,
             status: None,
             seed_source: engine::random_seed,
@@ -96,6 +83,11 @@ impl App {
         &self.transcript.steps[self.step]
     }
 
+    /// The party a small screen shows now.
+    pub fn shown_party(&self) -> Actor {
+        self.focus.unwrap_or(self.current_step().actor)
+    }
+
     /// Every value a party holds at the current step, as the inspector lists them.
     pub fn inspectable(&self) -> Vec<(Actor, Held<'_>)> {
         let mut list = Vec::new();
@@ -112,6 +104,7 @@ impl App {
                         value,
                         new,
                         received: true,
+                        deleted: None,
                     },
                 ));
             }
@@ -130,6 +123,14 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        let before = self.step;
+        self.apply(action);
+        if self.step != before {
+            self.explain_scroll = 0;
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
         let last = self.transcript.steps.len() - 1;
         match action {
             Action::Next => self.step = (self.step + 1).min(last),
@@ -182,7 +183,13 @@ impl App {
                     Overlay::Help { scroll } => Overlay::Help {
                         scroll: apply(scroll),
                     },
-                    Overlay::None => Overlay::None,
+                    Overlay::None => {
+                        // The explanation pane scrolls by a few rows at a time.
+                        let rows: i32 = if action == Action::ScrollDown { 3 } else { -3 };
+                        self.explain_scroll =
+                            (i32::from(self.explain_scroll) + rows).clamp(0, 1_000) as u16;
+                        Overlay::None
+                    }
                 };
             }
             Action::ToggleOneTimePrekey => {
@@ -198,6 +205,14 @@ impl App {
                     ..self.options()
                 };
                 self.rerun(options);
+            }
+            Action::NextParty => {
+                self.focus = Some(match self.shown_party() {
+                    Actor::Alice => Actor::Server,
+                    // An attack lab's attacker stands in the server's column.
+                    Actor::Server | Actor::Attacker => Actor::Bob,
+                    Actor::Bob => Actor::Alice,
+                })
             }
             Action::ToggleHex => self.full_hex = !self.full_hex,
             Action::ToggleHelp => {

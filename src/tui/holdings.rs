@@ -1,9 +1,9 @@
 //! Who holds what after a given step: the contents of the Alice, Server and
 //! Bob columns. Derived from the transcript alone: what a party made, plus what
 //! it received, which is exactly what the wire dissection says the bundle and
-//! the first message carry.
+//! the first message carry, minus what it has deleted since.
 
-use crate::transcript::{Actor, Transcript, Value, ValueKind, WireObject};
+use crate::transcript::{Actor, Deletion, Transcript, Value, ValueKind, WireObject};
 
 /// One entry of a party's column.
 pub struct Held<'a> {
@@ -12,6 +12,26 @@ pub struct Held<'a> {
     pub new: bool,
     /// Came from the other party through the server.
     pub received: bool,
+    /// Dropped by this party at or before the current step.
+    pub deleted: Option<Gone<'a>>,
+}
+
+/// A value its holder has dropped.
+#[derive(Clone, Copy)]
+pub struct Gone<'a> {
+    pub deletion: &'a Deletion,
+    /// Dropped at the current step (shown in full), or earlier (summarised).
+    pub now: bool,
+}
+
+/// Whether `holder` has dropped its copy of `name` by step `at`.
+pub fn gone<'a>(t: &'a Transcript, name: &str, holder: Actor, at: usize) -> Option<Gone<'a>> {
+    let deletion = t.deletion(name, holder)?;
+    let i = t.step_index(deletion.step)?;
+    (i <= at).then_some(Gone {
+        deletion,
+        now: i == at,
+    })
 }
 
 /// Names of the transcript values a wire object carries.
@@ -47,6 +67,7 @@ pub fn held_by(t: &Transcript, party: Actor, at: usize) -> Vec<Held<'_>> {
                     value: v,
                     new: i == at,
                     received: false,
+                    deleted: gone(t, &v.name, party, at),
                 },
             )
         })
@@ -67,6 +88,7 @@ pub fn held_by(t: &Transcript, party: Actor, at: usize) -> Vec<Held<'_>> {
                         value: v,
                         new: i == at,
                         received: true,
+                        deleted: gone(t, name, party, at),
                     },
                 ));
             }

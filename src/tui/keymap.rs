@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Action;
+use super::action::Action;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +88,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::OpenInspector,
     },
     Binding {
+        keys: Keys::Codes(&[Char('c')]),
+        help: "next party, where the screen shows one at a time",
+        // Shown in the footer only where it does something (ui/footer.rs).
+        hint: None,
+        contexts: MAIN,
+        action: Action::NextParty,
+    },
+    Binding {
         keys: Keys::Codes(&[Up, Char('k')]),
         help: "previous value",
         hint: Some("select"),
@@ -113,6 +121,20 @@ pub const BINDINGS: &[Binding] = &[
         help: "scroll the details up",
         hint: None,
         contexts: OVERLAYS,
+        action: Action::ScrollUp,
+    },
+    Binding {
+        keys: Keys::Codes(&[PageDown]),
+        help: "scroll the explanation, where it does not fit",
+        hint: None,
+        contexts: MAIN,
+        action: Action::ScrollDown,
+    },
+    Binding {
+        keys: Keys::Codes(&[PageUp]),
+        help: "scroll the explanation up",
+        hint: None,
+        contexts: MAIN,
         action: Action::ScrollUp,
     },
     Binding {

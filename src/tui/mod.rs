@@ -1,10 +1,13 @@
 //! The terminal UI: Alice | Server | Bob, step by step through one run.
 //!
-//! `app.rs` is the model, `keymap.rs` the one key table, `ui/` draws (one
-//! file per area), `theme.rs` the colours, and `terminal.rs` is the only code
-//! that touches the terminal.
+//! `app.rs` is the model, `action.rs` what a key asks for, `keymap.rs` the one
+//! key table, `ui/` draws (one file per area), `theme.rs` the colours, and
+//! `terminal.rs` is the only code that touches the terminal. Files depend one
+//! way: ui → app → keymap → action.
 
+pub mod action;
 pub mod app;
+pub mod chapters;
 pub mod holdings;
 pub mod keymap;
 pub mod stages;

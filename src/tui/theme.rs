@@ -13,6 +13,8 @@ pub const PUBLIC_GLYPH: &str = "○";
 pub const NEW_GLYPH: &str = "+";
 /// Marks a value received from the other party.
 pub const RECEIVED_GLYPH: &str = "←";
+/// Marks a value its holder deletes at this step.
+pub const DELETED_GLYPH: &str = "−";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -26,6 +28,8 @@ pub struct Theme {
     pub public: Style,
     /// Values new at the current step.
     pub new: Style,
+    /// Values their holder has deleted (the name is struck through).
+    pub deleted: Style,
     /// The current stage in the timeline, the selected value in the inspector.
     pub current: Style,
     pub ok: Style,
@@ -49,6 +53,7 @@ impl Theme {
                 .fg(Color::Black)
                 .bg(Color::Yellow)
                 .add_modifier(Modifier::BOLD),
+            deleted: base.fg(Color::DarkGray).add_modifier(Modifier::CROSSED_OUT),
             current: base
                 .fg(Color::Black)
                 .bg(Color::White)
@@ -75,6 +80,7 @@ impl Theme {
             secret: base,
             public: base,
             new: bold.add_modifier(Modifier::UNDERLINED),
+            deleted: base.add_modifier(Modifier::CROSSED_OUT),
             current: base.add_modifier(Modifier::REVERSED),
             ok: bold,
             error: bold.add_modifier(Modifier::REVERSED),

@@ -29,6 +29,7 @@ struct Document<'a> {
     values: Ordered<'a, String>,
     bob_values: Ordered<'a, String>,
     value_info: Ordered<'a, ValueInfo>,
+    deletions: Vec<DeletionJson<'a>>,
     wire: Ordered<'a, WireJson<'a>>,
     truth_check: TruthCheck<'a>,
     wire_scan: WireScanJson<'a>,
@@ -52,6 +53,16 @@ struct ValueInfo {
     crosses_server: bool,
     step: StepId,
     length: usize,
+    /// The step at which the value's owner deletes it; null if it keeps it.
+    deleted_at: Option<StepId>,
+}
+
+#[derive(Serialize)]
+struct DeletionJson<'a> {
+    value: &'a str,
+    holder: Actor,
+    step: StepId,
+    why: &'a str,
 }
 
 #[derive(Serialize)]
@@ -94,6 +105,7 @@ struct WireScanJson<'a> {
     clean: bool,
     bytes_searched: usize,
     secrets_checked: usize,
+    scanned: &'a [String],
     windows_checked: usize,
     findings: &'a [String],
 }
@@ -133,9 +145,9 @@ fn check_json(check: &Check) -> CheckJson<'_> {
     }
 }
 
-fn value_info(values: &[Value]) -> Ordered<'_, ValueInfo> {
+fn value_info(t: &Transcript) -> Ordered<'_, ValueInfo> {
     Ordered(
-        values
+        t.values
             .iter()
             .map(|v| {
                 let info = ValueInfo {
@@ -144,11 +156,24 @@ fn value_info(values: &[Value]) -> Ordered<'_, ValueInfo> {
                     crosses_server: v.crosses_server(),
                     step: v.step,
                     length: v.bytes.len(),
+                    deleted_at: t.deletion(&v.name, v.owner).map(|d| d.step),
                 };
                 (v.name.as_str(), info)
             })
             .collect(),
     )
+}
+
+fn deletions_json(t: &Transcript) -> Vec<DeletionJson<'_>> {
+    t.deletions
+        .iter()
+        .map(|d| DeletionJson {
+            value: &d.value,
+            holder: d.holder,
+            step: d.step,
+            why: d.why,
+        })
+        .collect()
 }
 
 fn step_json(s: &crate::transcript::Step) -> StepJson<'_> {
@@ -174,7 +199,8 @@ fn document(t: &Transcript) -> Document<'_> {
         steps: t.steps.iter().map(step_json).collect(),
         values: hex_map(&t.values),
         bob_values: hex_map(&t.bob_values),
-        value_info: value_info(&t.values),
+        value_info: value_info(t),
+        deletions: deletions_json(t),
         wire: Ordered(
             t.wire
                 .iter()
@@ -195,6 +221,7 @@ fn document(t: &Transcript) -> Document<'_> {
             clean: t.wire_scan.clean(),
             bytes_searched: t.wire_scan.bytes_searched,
             secrets_checked: t.wire_scan.secrets_checked,
+            scanned: &t.wire_scan.scanned,
             windows_checked: t.wire_scan.windows_checked,
             findings: &t.wire_scan.findings,
         },
@@ -234,6 +261,7 @@ struct LabDocument<'a> {
     values: Ordered<'a, String>,
     bob_values: Ordered<'a, String>,
     value_info: Ordered<'a, ValueInfo>,
+    deletions: Vec<DeletionJson<'a>>,
     outcome: OutcomeJson<'a>,
     checks: Vec<LabCheckJson<'a>>,
     normal_run_truth_check: NormalRun,
@@ -485,7 +513,8 @@ fn lab_document<'a>(t: &'a Transcript, lab: &'a LabRecord) -> LabDocument<'a> {
             .collect(),
         values: hex_map(&t.values),
         bob_values: hex_map(&t.bob_values),
-        value_info: value_info(&t.values),
+        value_info: value_info(t),
+        deletions: deletions_json(t),
         outcome: OutcomeJson {
             verdict: lab.verdict,
             summary: &lab.summary,

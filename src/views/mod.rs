@@ -1,10 +1,13 @@
-//! Renderings of a transcript that are not the terminal UI: the linear text
-//! (`plain.rs`, and `lab.rs` for an attack lab), the JSON document (`json.rs`,
-//! the one source of its schema, labs included),
+//! Renderings that are not the terminal UI: a handshake's transcript as linear
+//! text (`plain.rs`, and `lab.rs` for an attack lab) and as JSON (`json.rs`,
+//! the one source of its schema, labs included), a conversation the same two
+//! ways (`conversation_plain.rs`, `conversation_json.rs`),
 //! and what both views and the UI share: the words of a step's outcome
 //! (`outcome.rs`) and the hex abbreviation (`hexfmt.rs`). Views only read a
 //! transcript; none of them computes cryptography.
 
+pub mod conversation_json;
+pub mod conversation_plain;
 pub mod hexfmt;
 pub mod json;
 pub mod lab;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::outcome;
 use crate::engine::RunOptions;
-use crate::transcript::{Actor, Field, Transcript, Value, ValueKind};
+use crate::transcript::{Actor, Deletion, Field, StepId, Transcript, Value, ValueKind};
 
 /// How much of a long value to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,12 +168,38 @@ pub fn render(t: &Transcript, hex_mode: Hex) -> String {
         }
         for outcome in outcome::of_step(t, step.id) {
             let verdict = if outcome.ok { "Result" } else { "FAILED" };
-            let _ = writeln!(out, "  {verdict}: {}", outcome.text);
+            out.push_str(&wrap(&format!("{verdict}: {}", outcome.text), "  "));
         }
+        write_deletions(&mut out, t, step.id);
     }
     // Every check, after the last step (where Bob's side ends).
     write_checks(&mut out, t);
     out
+}
+
+/// What is dropped at a step: one line per holder and reason.
+fn write_deletions(out: &mut String, t: &Transcript, step: StepId) {
+    let here: Vec<&Deletion> = t.deletions.iter().filter(|d| d.step == step).collect();
+    let mut groups: Vec<(Actor, &str, Vec<&str>)> = Vec::new();
+    for d in here {
+        match groups
+            .iter_mut()
+            .find(|(holder, why, _)| *holder == d.holder && *why == d.why)
+        {
+            Some((_, _, names)) => names.push(&d.value),
+            None => groups.push((d.holder, d.why, vec![&d.value])),
+        }
+    }
+    for (holder, why, names) in groups {
+        out.push_str(&wrap(
+            &format!(
+                "Deleted now by {}: {}. {why}",
+                holder.name(),
+                names.join(", ")
+            ),
+            "  ",
+        ));
+    }
 }
 
 fn write_checks(out: &mut String, t: &Transcript) {

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::transcript::{Actor, HandshakeStep, WireKind};
-use crate::tui::app::{Action, App};
+use crate::tui::action::Action;
+use crate::tui::app::App;
 use crate::tui::holdings::{self, Held};
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
@@ -20,11 +21,24 @@ const NAME_WIDTH: usize = 12;
 /// would fill the column); the inspector shows all their bytes.
 const FULL_HEX_LIMIT: usize = 200;
 
+/// Hex shorter than this says nothing a learner can compare; narrower columns
+/// show names only (the inspector has every byte).
+const MIN_HEX_WIDTH: usize = 12;
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [alice, server, bob] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(area);
     party(frame, alice, app, Actor::Alice, theme);
     server_column(frame, server, app, theme);
     party(frame, bob, app, Actor::Bob, theme);
+}
+
+/// One party's column, full width (small screens).
+pub fn draw_one(frame: &mut Frame, area: Rect, app: &App, actor: Actor, theme: &Theme) {
+    match actor {
+        Actor::Alice | Actor::Bob => party(frame, area, app, actor, theme),
+        // An attack lab's attacker stands in the server's column.
+        Actor::Server | Actor::Attacker => server_column(frame, area, app, theme),
+    }
 }
 
 fn block(actor: Actor, subtitle: &str, theme: &Theme) -> Block<'static> {
@@ -43,6 +57,44 @@ fn inspect_key() -> String {
 
 fn marker(new: bool) -> &'static str {
     if new { theme::NEW_GLYPH } else { " " }
+}
+
+/// A value its holder deletes at this step: struck through, with the word.
+fn deleted_line(held: &Held, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(theme::DELETED_GLYPH, theme.new),
+        Span::styled(
+            if held.received {
+                theme::RECEIVED_GLYPH
+            } else {
+                theme::SECRET_GLYPH
+            },
+            theme.dim,
+        ),
+        Span::raw(" "),
+        Span::styled(held.value.name.clone(), theme.deleted),
+        Span::styled(" deleted", theme.new),
+    ])
+}
+
+/// The values deleted at earlier steps, named on as few lines as fit.
+fn deleted_earlier_lines(names: &[&str], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line = format!("{} deleted:", theme::DELETED_GLYPH);
+    for (i, name) in names.iter().enumerate() {
+        let piece = if i + 1 < names.len() {
+            format!(" {name},")
+        } else {
+            format!(" {name}")
+        };
+        if line.chars().count() + piece.chars().count() > width {
+            lines.push(Line::from(Span::styled(line, theme.dim)));
+            line = " ".to_string();
+        }
+        line.push_str(&piece);
+    }
+    lines.push(Line::from(Span::styled(line, theme.dim)));
+    lines
 }
 
 fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<Line<'static>> {
@@ -72,6 +124,8 @@ fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<
         let mut line = head;
         let text = if full_hex {
             format!("{} B, see {}", v.bytes.len(), inspect_key())
+        } else if hex_width < MIN_HEX_WIDTH {
+            String::new()
         } else {
             short_hex(&v.bytes, hex_width)
         };
@@ -116,10 +170,18 @@ fn fit(entries: Vec<Vec<Line<'static>>>, height: usize, theme: &Theme) -> Vec<Li
 fn party(frame: &mut Frame, area: Rect, app: &App, actor: Actor, theme: &Theme) {
     let inner_width = area.width.saturating_sub(2) as usize;
     let held = holdings::held_by(&app.transcript, actor, app.step);
-    let entries: Vec<_> = held
-        .iter()
-        .map(|h| value_lines(h, inner_width, app.full_hex, theme))
-        .collect();
+    let mut entries: Vec<_> = Vec::new();
+    let mut deleted_earlier = Vec::new();
+    for h in &held {
+        match h.deleted {
+            None => entries.push(value_lines(h, inner_width, app.full_hex, theme)),
+            Some(gone) if gone.now => entries.push(vec![deleted_line(h, theme)]),
+            Some(_) => deleted_earlier.push(h.value.name.as_str()),
+        }
+    }
+    if !deleted_earlier.is_empty() {
+        entries.push(deleted_earlier_lines(&deleted_earlier, inner_width, theme));
+    }
     let lines = if entries.is_empty() {
         vec![Line::from(Span::styled("(nothing yet)", theme.dim))]
     } else {
@@ -151,18 +213,33 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])];
         for name in holdings::carried(object) {
             let Some(v) = t.value(name) else { continue };
+            if let Some(gone) = holdings::gone(t, name, Actor::Server, app.step) {
+                // A one-time prekey, handed out once and then deleted.
+                lines.push(Line::from(vec![
+                    Span::styled(if gone.now { theme::DELETED_GLYPH } else { " " }, theme.new),
+                    Span::raw("  "),
+                    Span::styled(name.to_string(), theme.deleted),
+                    Span::styled(" deleted", if gone.now { theme.new } else { theme.dim }),
+                ]));
+                continue;
+            }
             let hex_width = inner_width.saturating_sub(NAME_WIDTH + 5);
+            let hex = if hex_width < MIN_HEX_WIDTH {
+                String::new()
+            } else {
+                short_hex(&v.bytes, hex_width)
+            };
             lines.push(Line::from(vec![
                 Span::raw("   "),
                 Span::styled(format!("{name:<NAME_WIDTH$}"), theme.text),
                 Span::raw(" "),
-                Span::styled(short_hex(&v.bytes, hex_width), theme.dim),
+                Span::styled(hex, theme.dim),
             ]));
         }
         // The bytes that are no transcript value, in a few words.
         let rest = match object.kind {
-            WireKind::Bundle => "   + ids, registration id",
-            WireKind::PrekeyMessage => "   + ids, encrypted text",
+            WireKind::Bundle => "  + ids, registration id",
+            WireKind::PrekeyMessage => "  + ids, encrypted text",
         };
         lines.push(Line::from(Span::styled(rest, theme.dim)));
         entries.push(lines);
@@ -172,19 +249,26 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .step_index(HandshakeStep::ServerForwards)
         .is_some_and(|i| app.step >= i);
     if forwarded {
+        // A byte search for verbatim copies of the run's secrets: a check
+        // against serialization bugs, worded as no more than that.
         let scan = &t.wire_scan;
         let verdict = if scan.clean() {
-            Span::styled(
-                format!("✓ 0 secrets in {} B", scan.bytes_searched),
-                theme.ok,
-            )
+            vec![
+                Line::from(Span::styled("✓ no secret copied in", theme.ok)),
+                Line::from(Span::styled(
+                    format!("  its {} B (byte scan)", scan.bytes_searched),
+                    theme.dim,
+                )),
+            ]
         } else {
-            Span::styled(
+            vec![Line::from(Span::styled(
                 format!("✗ {} SECRET(S) FOUND", scan.findings.len()),
                 theme.error,
-            )
+            ))]
         };
-        entries.push(vec![Line::raw(""), Line::from(verdict)]);
+        let mut lines = vec![Line::raw("")];
+        lines.extend(verdict);
+        entries.push(lines);
     }
     let lines = if entries.is_empty() {
         vec![Line::from(Span::styled("(nothing stored yet)", theme.dim))]

@@ -5,13 +5,23 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::Layout;
+use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Context};
 use crate::tui::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, layout: Layout, theme: &Theme) {
     let mut spans = Vec::new();
     let mut used = 0usize;
+    // One party at a time: first say how to see the others.
+    if layout == Layout::OneParty && app.context() == Context::Main {
+        let key = keymap::key_for(Action::NextParty, Context::Main);
+        let hint = format!(" {key} next party ");
+        used += hint.chars().count();
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::raw(" next party "));
+    }
     for binding in keymap::bindings_for(app.context()) {
         let Some(hint) = binding.hint else { continue };
         // The first key is enough in the footer ("→", "i", "?").

@@ -5,12 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::tui::app::Action;
+use crate::tui::action::Action;
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 
 pub fn draw(frame: &mut Frame, screen: Rect, scroll: u16, theme: &Theme) {
-    let area = centered(screen, 76, 30);
+    let area = centered(screen, 76, screen.height.saturating_sub(2).max(30));
     let mut lines = vec![
         Line::from(Span::styled("What you are looking at", theme.title)),
         Line::from(
@@ -51,6 +51,10 @@ pub fn draw(frame: &mut Frame, screen: Rect, scroll: u16, theme: &Theme) {
             "received from the other party via the server",
         ),
         (theme::NEW_GLYPH, "new at this step (also highlighted)"),
+        (
+            theme::DELETED_GLYPH,
+            "deleted by its holder at this step (struck through); later listed on one line",
+        ),
     ] {
         lines.push(Line::from(format!("  {glyph}  {meaning}")));
     }

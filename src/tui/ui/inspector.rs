@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::transcript::{Actor, Field, Value, ValueKind};
-use crate::tui::app::{Action, App, Overlay};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Overlay};
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{self, Theme};
 
@@ -143,6 +144,21 @@ fn details(
         lines.push(Line::from(vec![
             label("How"),
             Span::raw(step.formula.clone()),
+        ]));
+    }
+    if let Some(deletion) = t.deletion(&value.name, party) {
+        let at = t.step_index(deletion.step).unwrap_or(0);
+        let when = if at <= app.step {
+            format!("at step {}", at + 1)
+        } else {
+            format!("later, at step {}", at + 1)
+        };
+        lines.push(Line::from(vec![
+            label("Deleted"),
+            Span::styled(
+                format!("by {} {when}: {}", party.name(), deletion.why),
+                theme.text,
+            ),
         ]));
     }
     if let Some(object) = t.wire_object(&value.name) {

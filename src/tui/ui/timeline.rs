@@ -47,6 +47,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         (theme::PUBLIC_GLYPH, "public, via the server", theme.public),
         (theme::NEW_GLYPH, "new at this step", theme.new),
         (theme::RECEIVED_GLYPH, "received", theme.text),
+        (theme::DELETED_GLYPH, "deleted by its holder", theme.new),
     ] {
         lines.push(Line::from(vec![
             Span::styled(glyph, style),
