@@ -49,7 +49,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let genuine = ik_b_public.verify_signature(&encoded, &spk_b_sig);
     // The signature covers the 33 encoded bytes: over the bare 32 it fails.
     let bare = ik_b_public.verify_signature(&encoded[1..], &spk_b_sig);
-    // A server that changes one bit of the key is caught.
+    // A server that changes one bit of the key is caught. (Part IV's lab
+    // forged-signed-prekey swaps in a whole key of the server's own.)
     let mut swapped = encoded.to_vec();
     swapped[32] ^= 0x01;
     let tampered = ik_b_public.verify_signature(&swapped, &spk_b_sig);

@@ -53,7 +53,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server_key = KeyPair::generate(&mut rng_stream(args.seed, FORGER_STREAM));
     forged.signed_pre_key = server_key.public_key.serialize().into_vec();
     let ours = fetch_and_verify(&forged.encode());
-    // libsignal's own session setup refuses the same bundle.
+    // libsignal's own session setup refuses the same bundle. (Part IV's lab
+    // forged-signed-prekey goes on to what the server would have learned.)
     let mut alice_store = InMemSignalProtocolStore::new(alice.identity, alice.registration_id)?;
     let libsignals = block_on(process_prekey_bundle(
         &address("bob"),

@@ -58,7 +58,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: tampered
     // A CT changed in transit does not raise an error: Kyber's "implicit
     // rejection" returns an unrelated secret, and the failure shows up later,
-    // when the first message's MAC does not verify.
+    // when the first message's MAC does not verify (Part IV's lab
+    // tampered-ciphertext follows it to Bob's refusal).
     let mut tampered = ct.to_vec();
     tampered[100] ^= 0x01;
     let wrong = bob

@@ -127,7 +127,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             u32::from(*id)
         );
     }
-    // The same message delivered again is refused.
+    // The same message delivered again is refused. (Part IV's lab replay
+    // delivers it again after Bob lost his session, too.)
     let replay = decrypt(&mut store);
     // ANCHOR_END: after
     match replay {

@@ -48,6 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR: attack
     // The attack the analysis found: a server replays SPK_B and its (valid!)
     // signature in the Kyber slot, hoping Alice "encapsulates" to a curve key.
+    // (Part IV's lab forged-kyber-prekey puts a real Kyber key of its own there.)
     let mut confused = honest.clone();
     confused.kyber_pre_key = spk_b.clone();
     confused.kyber_pre_key_signature = honest.signed_pre_key_signature.clone();

@@ -18,6 +18,7 @@
 pub mod conversation;
 pub mod demo;
 pub mod engine;
+pub mod labs;
 pub mod protobuf;
 pub mod share;
 pub mod transcript;

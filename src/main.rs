@@ -9,7 +9,7 @@ use clap::Parser;
 
 mod cli;
 
-use cli::{Cli, Command, conversation, demo, handshake, share};
+use cli::{Cli, Command, conversation, demo, handshake, lab, share};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         None => handshake::interactive(args.run, args.plain),
         Some(Command::Transcript(args)) => handshake::transcript(args),
         Some(Command::Conversation(args)) => conversation::run(args),
+        Some(Command::Lab(args)) => lab::run(args),
         Some(Command::Share(args)) => share::run(args),
         Some(Command::Demo(args)) => demo::run(args),
     };

@@ -5,6 +5,12 @@
 
 use serde::Serialize;
 
+mod lab;
+pub use lab::{
+    Delivery, KdfMistake, Lab, LabCheck, LabDetails, LabRecord, LabStep, SafetyNumberIds,
+    StepResult, Verdict,
+};
+
 /// The only KEM libsignal 0.85 uses for prekeys by default (type byte 0x08).
 pub const KEM: &str = "kyber1024";
 
@@ -19,6 +25,10 @@ pub enum Actor {
     Alice,
     Server,
     Bob,
+    /// An attack lab's attacker when it is not the server: someone who
+    /// records traffic, steals a device or a key. (When the server itself
+    /// attacks, its values are the server's.)
+    Attacker,
 }
 
 impl Actor {
@@ -27,6 +37,7 @@ impl Actor {
             Actor::Alice => "Alice",
             Actor::Server => "Server",
             Actor::Bob => "Bob",
+            Actor::Attacker => "Attacker",
         }
     }
 }
@@ -40,6 +51,8 @@ impl Actor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepId {
     Handshake(HandshakeStep),
+    /// A step of an attack lab, after the steps of the normal run it starts from.
+    Lab(LabStep),
 }
 
 /// The steps of one PQXDH run, in the order they happen. Each serializes to
@@ -105,6 +118,7 @@ impl StepId {
     pub fn as_str(self) -> &'static str {
         match self {
             StepId::Handshake(step) => step.id(),
+            StepId::Lab(step) => step.id(),
         }
     }
 }
@@ -112,6 +126,12 @@ impl StepId {
 impl From<HandshakeStep> for StepId {
     fn from(step: HandshakeStep) -> Self {
         StepId::Handshake(step)
+    }
+}
+
+impl From<LabStep> for StepId {
+    fn from(step: LabStep) -> Self {
+        StepId::Lab(step)
     }
 }
 
@@ -347,6 +367,10 @@ pub struct Transcript {
     pub deletions: Vec<Deletion>,
     pub checks: Vec<Check>,
     pub wire_scan: WireScan,
+    /// For an attack lab: which lab, what each of its steps established, and
+    /// its verdict. `None` for the normal run. A lab's `checks` and
+    /// `wire_scan` are those of the normal run it starts from.
+    pub lab: Option<LabRecord>,
 }
 
 impl Transcript {

@@ -272,3 +272,60 @@ fn no_chapter_types_bytes_by_hand() {
         pasted.join("\n  ")
     );
 }
+
+/// Part IV has a chapter per attack lab, named after it (`part4/01-forged-signed-prekey.md`
+/// for the lab `forged-signed-prekey`): each runs its numbered example (18 on), shows its
+/// generated output, includes the lab's own code and the example's, names the command that
+/// runs the lab, and has an exercise with its answer. The UI's chapter for a lab step is
+/// the same file.
+#[test]
+fn every_part_four_chapter_has_its_lab_example_output_and_exercise() {
+    use pqxdh_lab::transcript::Lab;
+    let mut labs_with_a_chapter = Vec::new();
+    for chapter in summary_chapters()
+        .iter()
+        .filter(|c| c.starts_with("part4/"))
+    {
+        let file = &chapter["part4/".len()..];
+        let Some((number, rest)) = file.split_once('-') else {
+            continue;
+        };
+        let Ok(n) = number.parse::<u32>() else {
+            continue;
+        };
+        if n == 0 {
+            continue; // the part's introduction
+        }
+        let name = rest.trim_end_matches(".md");
+        let lab = Lab::from_name(name).unwrap_or_else(|| panic!("{chapter}: no lab called {name}"));
+        labs_with_a_chapter.push(lab);
+        assert_eq!(
+            pqxdh_lab::tui::stages::lab_chapter(lab),
+            chapter,
+            "the UI sends {name}'s steps to another chapter"
+        );
+        let text = read(&src().join(chapter));
+        let example_number = 17 + n;
+        let example = std::fs::read_dir(src().join("../../examples"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .find(|f| f.starts_with(&format!("{example_number}_")))
+            .unwrap_or_else(|| panic!("{chapter}: no examples/{example_number}_….rs"));
+        let stem = example.trim_end_matches(".rs");
+        for needed in [
+            format!("cargo run --example {stem}"),
+            format!("{{{{#include ../generated/{stem}.txt}}}}"),
+            format!("examples/{stem}.rs:"),
+            format!("src/labs/{}.rs:", name.replace('-', "_")),
+            format!("lab {name} --seed 7"),
+            "<details>".to_string(),
+        ] {
+            assert!(text.contains(&needed), "{chapter} lacks {needed}");
+        }
+    }
+    assert_eq!(
+        labs_with_a_chapter,
+        Lab::ALL,
+        "Part IV has one chapter per lab, in the labs' order"
+    );
+}

@@ -127,3 +127,53 @@ fn help_teaches() {
     let sub = stdout(&pqxdh_lab(&["transcript", "--help"]));
     assert!(sub.contains("--format") && sub.contains("throwaway demo keys"));
 }
+
+#[test]
+fn lab_without_a_name_lists_every_lab_one_line_each() {
+    let o = pqxdh_lab(&["lab"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for lab in pqxdh_lab::transcript::Lab::ALL {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(lab.name()))
+            .unwrap_or_else(|| panic!("{} is not listed", lab.name()));
+        assert!(line.contains(lab.about()));
+        assert!(line.chars().count() <= 80, "too wide: {line}");
+    }
+}
+
+#[test]
+fn an_unknown_lab_gets_the_list_and_exit_status_2() {
+    let o = pqxdh_lab(&["lab", "forged-prekey"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("no lab called \"forged-prekey\""), "{err}");
+    assert!(err.contains("forged-signed-prekey"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn a_lab_that_ran_exits_0_whatever_its_verdict_with_the_same_bytes_for_the_same_seed() {
+    for (lab, verdict) in [
+        ("key-compromise-impersonation", "attacker_succeeds"),
+        ("replay", "refused"),
+    ] {
+        let args = ["lab", lab, "--seed", "7", "--format", "json"];
+        let a = pqxdh_lab(&args);
+        assert!(a.status.success(), "{lab}: {}", stderr(&a));
+        let doc: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+        assert_eq!(doc["outcome"]["verdict"], verdict);
+        assert_eq!(doc["lab"], lab);
+        assert_eq!(a.stdout, pqxdh_lab(&args).stdout, "{lab}");
+    }
+    let text = pqxdh_lab(&[
+        "lab",
+        "stolen-device-later",
+        "--seed",
+        "7",
+        "--one-time-prekey",
+    ]);
+    assert!(text.status.success());
+    assert!(stdout(&text).contains("OUTCOME: THE ATTACKER FAILS"));
+}

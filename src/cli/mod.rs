@@ -10,15 +10,17 @@
 //!   trust | inspect`;
 //! - `conversation.rs`: `conversation`, the messages after the handshake;
 //! - `demo.rs`: `demo image`;
+//! - `lab.rs`: `lab` (the list) and `lab NAME` (one attack lab);
 //! - `output.rs`: printing results, the same way for every command.
 //!
-//! New families get their own file beside these (`lab`, `exercises`,
-//! `doctor`, `relay`), a variant in [`Command`] and one line in
+//! New families get their own file beside these (`exercises`, `doctor`,
+//! `relay`), a variant in [`Command`] and one line in
 //! `main.rs`'s dispatch.
 
 pub(crate) mod conversation;
 pub(crate) mod demo;
 pub(crate) mod handshake;
+pub(crate) mod lab;
 mod output;
 pub(crate) mod share;
 
@@ -44,7 +46,8 @@ const EXAMPLES: &str = "Examples:
   pqxdh-lab --plain --seed 7                   the same run as text (screen readers, pipes)
   pqxdh-lab transcript --seed 7 --one-time-prekey
                                                with OPK_B, so DH4 is used too
-  pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks";
+  pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks
+  pqxdh-lab lab                                the attack labs: break the handshake";
 
 #[derive(Debug, Parser)]
 #[command(name = "pqxdh-lab", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -70,6 +73,10 @@ pub(crate) enum Command {
     /// After the handshake: messages through the Double Ratchet and SPQR, every key checked.
     #[command(long_about = conversation::ABOUT, after_help = conversation::EXAMPLES)]
     Conversation(conversation::ConversationArgs),
+
+    /// The attack labs: change one thing in a run and see what libsignal does.
+    #[command(after_help = lab::LAB_AFTER_HELP)]
+    Lab(lab::LabArgs),
 
     /// Send files end to end encrypted through an untrusted relay folder.
     #[command(long_about = share::SHARE_ABOUT, after_help = share::SHARE_EXAMPLES)]

@@ -2,7 +2,7 @@
 //! then the Double Ratchet's steps that turn those keys into message keys.
 
 use aes::Aes256;
-use cbc::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
+use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -117,6 +117,13 @@ pub fn mac(mac_key: &[u8], ik_sender: &[u8], ik_receiver: &[u8], message: &[u8])
     hmac(mac_key, &[ik_sender, ik_receiver, message])[..MAC_LEN]
         .try_into()
         .expect("8 bytes")
+}
+
+/// AES-256-CBC with PKCS#7 padding, as libsignal encrypts a message body
+/// (libsignal src/session_cipher.rs:61-66). The attack labs seal messages with it.
+pub fn encrypt(cipher_key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8> {
+    cbc::Encryptor::<Aes256>::new(cipher_key.into(), iv.into())
+        .encrypt_padded_vec_mut::<Pkcs7>(plaintext)
 }
 
 /// AES-256-CBC with PKCS#7 padding; `None` when the padding is wrong, which is

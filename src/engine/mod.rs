@@ -19,15 +19,15 @@
 mod bundle;
 pub mod kdf;
 pub mod keys;
-mod libsignal_run;
+pub(crate) mod libsignal_run;
 mod options;
-mod record;
+pub(crate) mod record;
 mod run;
 mod scan;
-mod session_state;
+pub(crate) mod session_state;
 mod sessions;
 mod steps;
-mod verify;
+pub(crate) mod verify;
 pub mod wire;
 
 /// Kept here too for the examples, which name the engine's constants.

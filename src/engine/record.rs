@@ -1,10 +1,42 @@
 //! Records a run as it happens: each step in order, with the values it made.
 //! The run (`run.rs`) calls these helpers so that it reads as the story of the
-//! handshake; nothing here computes.
+//! handshake, and so do the attack labs; nothing here computes.
 
-use crate::transcript::{Actor, Deletion, Step, Value, ValueKind};
+use crate::transcript::{Actor, Deletion, Step, StepId, Value, ValueKind};
 
 use super::steps::StepText;
+
+/// The words of a step: the handshake's live in `steps.rs`, each attack
+/// lab's in its own file.
+pub trait StepWords {
+    fn step_id(&self) -> StepId;
+    fn actor(&self) -> Actor;
+    fn title(&self) -> &str;
+    fn explanation(&self) -> &str;
+    fn formula(&self) -> &str;
+    fn spec_ref(&self) -> &str;
+}
+
+impl StepWords for StepText {
+    fn step_id(&self) -> StepId {
+        self.id.into()
+    }
+    fn actor(&self) -> Actor {
+        self.actor
+    }
+    fn title(&self) -> &str {
+        self.title
+    }
+    fn explanation(&self) -> &str {
+        self.explanation
+    }
+    fn formula(&self) -> &str {
+        self.formula
+    }
+    fn spec_ref(&self) -> &str {
+        self.spec_ref
+    }
+}
 
 /// A value a step made: its spec name, what kind of bytes, and the bytes.
 pub struct Made<'a> {
@@ -98,7 +130,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// Records a step with the values it made (Alice's, or Bob's keys).
-    pub fn step(&mut self, text: &StepText, made: &[Made]) {
+    pub fn step(&mut self, text: &impl StepWords, made: &[Made]) {
         let values = to_values(text, made);
         self.values.extend(values);
         self.push_step(text, made);
@@ -106,7 +138,7 @@ impl Recorder {
 
     /// Records a step in which Bob recomputes the shared values himself: they
     /// go into `bob_values`, beside Alice's copies with the same names.
-    pub fn bob_copy(&mut self, text: &StepText, made: &[Made]) {
+    pub fn bob_copy(&mut self, text: &impl StepWords, made: &[Made]) {
         let values = to_values(text, made);
         self.bob_values.extend(values);
         self.push_step(text, made);
@@ -134,14 +166,14 @@ impl Recorder {
         }
     }
 
-    fn push_step(&mut self, text: &StepText, made: &[Made]) {
+    fn push_step(&mut self, text: &impl StepWords, made: &[Made]) {
         self.steps.push(Step {
-            id: text.id.into(),
-            actor: text.actor,
-            title: text.title.to_string(),
-            explanation: text.explanation.to_string(),
-            formula: text.formula.to_string(),
-            spec_ref: text.spec_ref.to_string(),
+            id: text.step_id(),
+            actor: text.actor(),
+            title: text.title().to_string(),
+            explanation: text.explanation().to_string(),
+            formula: text.formula().to_string(),
+            spec_ref: text.spec_ref().to_string(),
             values: made.iter().map(|m| m.name.to_string()).collect(),
         });
     }
@@ -155,13 +187,13 @@ impl Recorder {
     }
 }
 
-fn to_values(text: &StepText, made: &[Made]) -> Vec<Value> {
+fn to_values(text: &impl StepWords, made: &[Made]) -> Vec<Value> {
     made.iter()
         .map(|m| Value {
             name: m.name.to_string(),
             kind: m.kind,
-            owner: text.actor,
-            step: text.id.into(),
+            owner: text.actor(),
+            step: text.step_id(),
             bytes: m.bytes.to_vec(),
         })
         .collect()

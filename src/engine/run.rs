@@ -358,6 +358,7 @@ pub(super) fn run_with_evidence(
         deletions: rec.deletions,
         checks,
         wire_scan,
+        lab: None,
     };
     let evidence = Evidence {
         staged,

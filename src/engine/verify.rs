@@ -103,7 +103,10 @@ fn check(name: &str, staged: &str, reference: &str, passed: bool) -> Check {
 
 /// SPQR's initial state for a direction, seeded with the staged pqr_key exactly
 /// as libsignal's `ratchet.rs` seeds it.
-fn spqr_initial_state(pqr_key: &[u8; 32], direction: spqr::Direction) -> Option<Vec<u8>> {
+pub(crate) fn spqr_initial_state(
+    pqr_key: &[u8; 32],
+    direction: spqr::Direction,
+) -> Option<Vec<u8>> {
     #[allow(clippy::needless_update)]
     let chain_params = spqr::ChainParams {
         max_jump: 25_000,

@@ -315,7 +315,8 @@ impl App {
             Action::NextParty => {
                 self.focus = Some(match self.shown_party() {
                     Actor::Alice => Actor::Server,
-                    Actor::Server => Actor::Bob,
+                    // An attack lab's attacker stands in the server's column.
+                    Actor::Server | Actor::Attacker => Actor::Bob,
                     Actor::Bob => Actor::Alice,
                 })
             }

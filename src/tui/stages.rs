@@ -3,7 +3,7 @@
 //! chapter a step belongs to is an exhaustive match, so a new step cannot be
 //! added without placing it.
 
-use crate::transcript::{HandshakeStep, StepId, Transcript};
+use crate::transcript::{HandshakeStep, Lab, LabStep, StepId, Transcript};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
@@ -63,6 +63,47 @@ impl Stage {
 pub fn stage_of(step: StepId) -> Stage {
     match step {
         StepId::Handshake(step) => handshake_stage(step),
+        StepId::Lab(step) => lab_stage(step),
+    }
+}
+
+/// A lab step sits in the stage of the normal run whose part it changes or
+/// attacks (the lab's own timeline is for the lab screens to draw).
+fn lab_stage(step: LabStep) -> Stage {
+    use LabStep::*;
+    match step {
+        ServerSwapsSignedPrekey | ServerSwapsKyberPrekey | ServerMakesIdentity => Stage::Bundle,
+        AliceChecksSignedPrekey | AliceChecksKyberPrekey | AliceAcceptsServerBundle => {
+            Stage::AliceVerifies
+        }
+        AttackerStealsSignedPrekey
+        | AttackerBreaksX25519
+        | BobStoreAfterSession
+        | ThiefStealsKeys => Stage::BobsKeys,
+        AliceWithForgedSignedPrekey | ServerComputesDh1Dh3 | AttackerComputesDh => Stage::Dh,
+        AliceWithForgedKyberPrekey | ServerDecapsulates | AttackerLacksSs => Stage::Kyber,
+        ServerLacksDh2 | ServerLacksDh | X3dhRun | MistakeInfoLabel | MistakeNoPrefix
+        | MistakeDhSwapped | MistakeNoSs | NoMistake | ThiefDerives => Stage::Kdf,
+        AliceSendsToServer
+        | ServerDecryptsFirstMessage
+        | ServerRelaysToBob
+        | CiphertextBitFlipped
+        | AttackerRecords
+        | AttackerForgesFirstMessage
+        | DeliveredAgain
+        | DeliveredAfterReset
+        | DeliveredWithoutMemory => Stage::FirstMessage,
+        BobDecryptsRelayed
+        | BobDecapsulatesTampered
+        | BobDerivesFromTampered
+        | BobRefusesTampered
+        | TypeByteChanged
+        | BobAcceptsForgery
+        | IdentityKeyAloneRefused
+        | ThiefDecrypts
+        | AttackerFailsToRead
+        | AttackerReadsX3dh => Stage::BobsSide,
+        AliceSafetyNumber | BobSafetyNumber => Stage::SameSecret,
     }
 }
 
@@ -88,6 +129,22 @@ fn handshake_stage(step: HandshakeStep) -> Stage {
 pub fn chapter_for(step: StepId) -> &'static str {
     match step {
         StepId::Handshake(step) => handshake_chapter(step),
+        StepId::Lab(step) => lab_chapter(step.lab()),
+    }
+}
+
+/// Each lab has its chapter in Part IV.
+pub fn lab_chapter(lab: Lab) -> &'static str {
+    match lab {
+        Lab::ForgedSignedPrekey => "part4/01-forged-signed-prekey.md",
+        Lab::ForgedKyberPrekey => "part4/02-forged-kyber-prekey.md",
+        Lab::MitmNewIdentity => "part4/03-mitm-new-identity.md",
+        Lab::TamperedCiphertext => "part4/04-tampered-ciphertext.md",
+        Lab::HarvestNowDecryptLater => "part4/05-harvest-now-decrypt-later.md",
+        Lab::StolenDeviceLater => "part4/06-stolen-device-later.md",
+        Lab::Replay => "part4/07-replay.md",
+        Lab::KdfMistakes => "part4/08-kdf-mistakes.md",
+        Lab::KeyCompromiseImpersonation => "part4/09-key-compromise-impersonation.md",
     }
 }
 

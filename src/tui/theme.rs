@@ -104,7 +104,8 @@ impl Theme {
     pub fn party(&self, actor: Actor) -> Style {
         match actor {
             Actor::Alice => self.alice,
-            Actor::Server => self.server,
+            // An attack lab's attacker stands where the server does.
+            Actor::Server | Actor::Attacker => self.server,
             Actor::Bob => self.bob,
         }
     }

@@ -1,7 +1,7 @@
 //! Renderings that are not the terminal UI: a handshake's transcript as linear
-//! text (`plain.rs`) and as JSON (`json.rs`, the one source of its schema), a
-//! conversation the same two ways (`conversation_plain.rs`,
-//! `conversation_json.rs`),
+//! text (`plain.rs`, and `lab.rs` for an attack lab) and as JSON (`json.rs`,
+//! the one source of its schema, labs included), a conversation the same two
+//! ways (`conversation_plain.rs`, `conversation_json.rs`),
 //! and what both views and the UI share: the words of a step's outcome
 //! (`outcome.rs`) and the hex abbreviation (`hexfmt.rs`). Views only read a
 //! transcript; none of them computes cryptography.
@@ -11,5 +11,6 @@ pub mod conversation_plain;
 pub mod conversation_words;
 pub mod hexfmt;
 pub mod json;
+pub mod lab;
 pub mod outcome;
 pub mod plain;

@@ -2,7 +2,7 @@
 //! check, the wire scan, a decryption, the final comparison). The text view
 //! and the terminal UI both show these words; they are computed once, here.
 
-use crate::transcript::{CheckAgainst, HandshakeStep, StepId, Transcript};
+use crate::transcript::{CheckAgainst, HandshakeStep, LabStep, StepId, Transcript};
 
 /// One result sentence, and whether it is good news.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +15,21 @@ pub struct Outcome {
 pub fn of_step(t: &Transcript, step: StepId) -> Vec<Outcome> {
     match step {
         StepId::Handshake(step) => of_handshake_step(t, step),
+        StepId::Lab(step) => of_lab_step(t, step),
     }
+}
+
+/// A lab step's results were computed by the lab as it ran; they are kept
+/// in the transcript's lab record.
+fn of_lab_step(t: &Transcript, step: LabStep) -> Vec<Outcome> {
+    t.lab
+        .iter()
+        .flat_map(|lab| lab.results_of(step))
+        .map(|r| Outcome {
+            ok: r.ok,
+            text: r.text.clone(),
+        })
+        .collect()
 }
 
 fn of_handshake_step(t: &Transcript, step: HandshakeStep) -> Vec<Outcome> {

@@ -81,7 +81,7 @@ pub fn hex_lines(value: &Value, mode: Hex, indent: &str) -> String {
     out
 }
 
-fn value_heading(v: &Value) -> String {
+pub(crate) fn value_heading(v: &Value) -> String {
     let whose = if v.crosses_server() {
         "public, crosses the server".to_string()
     } else {
@@ -109,8 +109,11 @@ fn write_fields(out: &mut String, fields: &[Field], depth: usize) {
     }
 }
 
-/// Renders the whole transcript as text.
+/// Renders the whole transcript as text (an attack lab's in the lab's view).
 pub fn render(t: &Transcript, hex_mode: Hex) -> String {
+    if let Some(lab) = &t.lab {
+        return super::lab::render(t, lab, hex_mode);
+    }
     let mut out = String::new();
     let _ = writeln!(out, "PQXDH between Alice and Bob, computed by libsignal");
     let _ = writeln!(

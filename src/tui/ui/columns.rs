@@ -36,7 +36,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 pub fn draw_one(frame: &mut Frame, area: Rect, app: &App, actor: Actor, theme: &Theme) {
     match actor {
         Actor::Alice | Actor::Bob => party(frame, area, app, actor, theme),
-        Actor::Server => server_column(frame, area, app, theme),
+        // An attack lab's attacker stands in the server's column.
+        Actor::Server | Actor::Attacker => server_column(frame, area, app, theme),
     }
 }
 
