@@ -34,7 +34,8 @@ pub fn draw_one(
     match actor {
         Actor::Alice => party(frame, area, screen, Party::Alice, theme),
         Actor::Bob => party(frame, area, screen, Party::Bob, theme),
-        Actor::Server => server_column(frame, area, screen, theme),
+        // The attacker's view is the server's: what crosses it.
+        Actor::Server | Actor::Attacker => server_column(frame, area, screen, theme),
     }
 }
 
