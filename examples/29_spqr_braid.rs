@@ -186,8 +186,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(epoch) if epoch > newest[who] => {
                 newest[who] = epoch;
                 println!(
-                    "message {:>3} ({}): the first of its sender's keyed by epoch {epoch}, a secret \
-                     from ML-KEM-768 that pqr_key did not contain",
+                    "message {:>3} ({}): its sender's first SPQR key from epoch {epoch}, a secret \
+                     agreed with ML-KEM-768 after the handshake",
                     m.index,
                     m.from.name()
                 );

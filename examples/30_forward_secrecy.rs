@@ -90,6 +90,20 @@ fn stolen(
 }
 // ANCHOR_END: theft
 
+// ANCHOR: healing
+/// After the theft after message `at`: the messages the attacker reads, and
+/// the first one it cannot read (none if it never heals).
+fn after_theft(c: &Conversation, at: usize) -> (Vec<usize>, Option<usize>) {
+    let after = || c.ledger.iter().filter(move |e| e.index > at);
+    let read = after()
+        .filter(|e| e.attacker_reads)
+        .map(|e| e.index)
+        .collect();
+    let healed = after().find(|e| !e.attacker_reads).map(|e| e.index);
+    (read, healed)
+}
+// ANCHOR_END: healing
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // ANCHOR: ledgers
@@ -121,43 +135,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         runs.push(stolen(args.seed, Pattern::PingPong, 4, who)?);
     }
 
-    // ANCHOR: healing
-    // After the theft: the last message the attacker reads, and the first
-    // one after it that it cannot.
+    println!("pattern     victim   K  its last act  read after the theft  first unread");
     for c in &runs {
         let Some(Compromise { at, who }) = c.compromise else {
             continue;
         };
-        let read_after: Vec<usize> = c
-            .ledger
-            .iter()
-            .filter(|e| e.index > at && e.attacker_reads)
-            .map(|e| e.index)
-            .collect();
-        let healed = c
-            .ledger
-            .iter()
-            .find(|e| e.index > at && !e.attacker_reads)
-            .map(|e| e.index);
-        // ANCHOR_END: healing
+        let (read_after, healed) = after_theft(c, at);
         let healed = match healed {
-            Some(i) => format!("first unread: {i} (K+{})", i - at),
-            None => "never heals".to_string(),
+            Some(i) => format!("{i} (K+{})", i - at),
+            None => "none: never heals".to_string(),
         };
         let last_act = if c.schedule.sender(at) == who {
-            "who sent it"
+            "sent K"
         } else {
-            "who received it"
+            "received K"
         };
         println!(
-            "{:<10} {:<5} robbed after K = {at:>2}, {last_act:<15}: reads {} after it; {healed}",
+            "{:<10}  {:<6}  {at:>2}  {last_act:<12}  {:<20}  {healed}",
             c.pattern.name(),
             who.name(),
-            if read_after.is_empty() {
-                "nothing".to_string()
-            } else {
-                ranges(&read_after)
-            },
+            ranges(&read_after),
         );
     }
     if let Some(late) = runs.iter().find(|c| c.pattern == Pattern::Late) {
