@@ -329,3 +329,39 @@ fn every_part_four_chapter_has_its_lab_example_output_and_exercise() {
         "Part IV has one chapter per lab, in the labs' order"
     );
 }
+
+/// Part V's chapters number their examples on from the earlier parts
+/// (27_…), so each chapter names its example in its "run it" command; the
+/// example, its code and its generated output must all be there.
+#[test]
+fn every_part_five_chapter_has_its_example_and_output() {
+    let chapters: Vec<String> = summary_chapters()
+        .into_iter()
+        .filter(|c| c.starts_with("part5/"))
+        .collect();
+    assert!(!chapters.is_empty(), "SUMMARY.md lists Part V");
+    for chapter in &chapters {
+        let text = read(&src().join(chapter));
+        let stem = text
+            .split("cargo run --example ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{chapter} does not tell the reader to run an example"));
+        assert!(
+            src().join(format!("../../examples/{stem}.rs")).is_file(),
+            "{chapter}: no examples/{stem}.rs"
+        );
+        assert!(
+            text.contains(&format!("{{{{#include ../generated/{stem}.txt}}}}")),
+            "{chapter} does not show the generated output of {stem}"
+        );
+        assert!(
+            text.contains(&format!("examples/{stem}.rs:")),
+            "{chapter} does not include code from {stem}"
+        );
+        assert!(
+            text.contains("<details>"),
+            "{chapter} has no exercise answer"
+        );
+    }
+}

@@ -266,3 +266,81 @@ fn examples_print_the_same_bytes_as_the_transcript() {
         assert!(bob_opk.contains("still in Bob's store: false"));
     }
 }
+
+/// Part V's examples recompute keys themselves; what they print must be the
+/// bytes of `pqxdh-lab conversation` for the same seed, as the chapters
+/// promise, and every comparison they print must come out as the chapter
+/// says (only example 27's unsalted control is meant to fail).
+#[test]
+fn part_five_examples_print_the_conversations_bytes() {
+    use pqxdh_lab::conversation::{self, ConversationOptions, Pattern};
+
+    build_examples();
+    let falses = |output: &str| output.matches(": false").count();
+    for seed in [BOOK_SEED, 12345] {
+        let seed_arg = seed.to_string();
+        let run = |pattern, messages| {
+            conversation::run(ConversationOptions {
+                seed,
+                messages,
+                pattern,
+                ..ConversationOptions::default()
+            })
+            .unwrap()
+        };
+
+        let bursts = run(Pattern::Bursts, 6);
+        let mut expected = Vec::new();
+        for m in &bursts.messages {
+            expected.extend(
+                [m.chain_key, m.message_key_seed, m.cipher_key, m.mac_key].map(hex::encode),
+            );
+            expected.push(hex::encode(m.iv));
+            expected.extend(m.pq_key.map(hex::encode));
+        }
+        let output = run_example("27_symmetric_ratchet", &["--seed", &seed_arg]);
+        assert_prints("27_symmetric_ratchet", &output, &expected, seed);
+        assert_eq!(
+            falses(&output),
+            1,
+            "27_symmetric_ratchet --seed {seed}:\n{output}"
+        );
+
+        let ping_pong = run(Pattern::PingPong, 8);
+        let (m1, m2) = (&ping_pong.messages[0], &ping_pong.messages[1]);
+        let expected: Vec<String> = [
+            hex::encode(&m1.ratchet_key),
+            hex::encode(&m2.ratchet_key),
+            hex::encode(m1.root_key.unwrap()),
+            hex::encode(m2.root_key.unwrap()),
+            hex::encode(m1.chain_key),
+            hex::encode(m2.chain_key),
+        ]
+        .into();
+        let output = run_example("28_dh_ratchet", &["--seed", &seed_arg]);
+        assert_prints("28_dh_ratchet", &output, &expected, seed);
+        assert_eq!(falses(&output), 0, "28_dh_ratchet --seed {seed}:\n{output}");
+
+        let expected: Vec<String> = ping_pong.messages[1..4]
+            .iter()
+            .map(|m| hex::encode(m.pq_key.unwrap()))
+            .collect();
+        let output = run_example("29_spqr_braid", &["--seed", &seed_arg, "--messages", "8"]);
+        assert_prints("29_spqr_braid", &output, &expected, seed);
+        assert_eq!(falses(&output), 0, "29_spqr_braid --seed {seed}:\n{output}");
+
+        let output = run_example(
+            "32_libsignal_vs_specs",
+            &["--seed", &seed_arg, "--messages", "40"],
+        );
+        assert_eq!(
+            falses(&output),
+            0,
+            "32_libsignal_vs_specs --seed {seed}:\n{output}"
+        );
+        assert!(
+            !output.contains("FAILED"),
+            "32_libsignal_vs_specs --seed {seed}:\n{output}"
+        );
+    }
+}
