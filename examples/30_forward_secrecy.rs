@@ -157,13 +157,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ranges(&read_after),
         );
     }
-    if let Some(late) = runs.iter().find(|c| c.pattern == Pattern::Late) {
-        if let Some(h) = late.schedule.held_back {
-            println!(
-                "late: message {} was held back by the server until after message {}",
-                h.message, h.delivered_after
-            );
-        }
+    if let Some(late) = runs.iter().find(|c| c.pattern == Pattern::Late)
+        && let Some(h) = late.schedule.held_back
+    {
+        println!(
+            "late: message {} was held back by the server until after message {}",
+            h.message, h.delivered_after
+        );
     }
     Ok(())
 }
