@@ -8,12 +8,16 @@
 //! - [`views`] render a transcript as text or JSON, and [`tui`] as the
 //!   terminal UI; none of them computes;
 //! - [`share`] sends files end to end through an untrusted relay, and
-//!   [`demo`] draws what that relay holds.
+//!   [`demo`] draws what that relay holds;
+//! - [`room`] is the workshop's seed, and [`exercises`] the hands-on
+//!   exercises' kit and checker.
 //!
 //! The command line itself (argument types and handlers) belongs to the binary.
 
 pub mod demo;
 pub mod engine;
+pub mod exercises;
+pub mod room;
 pub mod share;
 pub mod transcript;
 pub mod tui;
