@@ -20,7 +20,10 @@ struct Args {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // As in chapter 2: Bob's ids, then IK_B, from Bob's stream.
     let mut rng = rng_stream(args.seed, BOB_STREAM);
     let ids = BobIds::generate(&mut rng);

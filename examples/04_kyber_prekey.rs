@@ -30,7 +30,10 @@ fn ends(bytes: &[u8]) -> String {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // As in chapters 2 and 3: Bob's ids, IK_B, SPK_B and its signature.
     let mut rng = rng_stream(args.seed, BOB_STREAM);
     let ids = BobIds::generate(&mut rng);

@@ -20,7 +20,10 @@ struct Args {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // Chapters 2–4 in one call: ids, IK_B, SPK_B, PQSPK_B and their signatures.
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), false)?;
 

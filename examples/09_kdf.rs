@@ -24,7 +24,10 @@ struct Args {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // Chapters 5–8: the bundle, EK_A, the DHs and the encapsulation.
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), false)?;
     let alice = AliceKeys::generate(&mut rng_stream(args.seed, ALICE_STREAM));

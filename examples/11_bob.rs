@@ -33,7 +33,10 @@ const BOB_RECEIVE_STREAM: u64 = 4;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), args.one_time_prekey)?;
     let alice = AliceKeys::generate(&mut rng_stream(args.seed, ALICE_STREAM));
 

@@ -22,7 +22,10 @@ const ENCAPSULATION_STREAM: u64 = 14;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), false)?;
     let honest = ServerBundle::from_bob(&bob);
     let spk_b = honest.signed_pre_key.clone();

@@ -28,7 +28,10 @@ fn open(key: &[u8; 32], blob: &[u8]) -> Result<Vec<u8>, StreamError> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     println!("seed {}", args.seed);
     let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
 

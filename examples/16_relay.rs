@@ -39,7 +39,10 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     // Say which seed this is, on stderr: standard output stays what the book shows.
-    eprintln!("seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)", args.seed);
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     println!("seed {}", args.seed);
     let scratch = tempfile::tempdir()?;
     let dir = scratch.path();

@@ -21,7 +21,10 @@ use pqxdh_lab::engine::ServerBundle;
 use pqxdh_lab::exercises::kit;
 
 /// What Alice can tell about one bundle from the server.
-fn verdict(bytes: &[u8], known_ik_b: &IdentityKey) -> Result<&'static str, Box<dyn std::error::Error>> {
+fn verdict(
+    bytes: &[u8],
+    known_ik_b: &IdentityKey,
+) -> Result<&'static str, Box<dyn std::error::Error>> {
     let bundle = ServerBundle::decode(bytes)?;
     todo!("read the keys, verify both signatures, compare the identity key")
 }

@@ -6,7 +6,10 @@ use pqxdh_lab::engine::ServerBundle;
 use pqxdh_lab::exercises::kit;
 
 /// What Alice can tell about one bundle from the server.
-fn verdict(bytes: &[u8], known_ik_b: &IdentityKey) -> Result<&'static str, Box<dyn std::error::Error>> {
+fn verdict(
+    bytes: &[u8],
+    known_ik_b: &IdentityKey,
+) -> Result<&'static str, Box<dyn std::error::Error>> {
     let bundle = ServerBundle::decode(bytes)?;
     let ik_b = IdentityKey::decode(&bundle.identity_key)?;
     let spk_b = PublicKey::deserialize(&bundle.signed_pre_key)?;

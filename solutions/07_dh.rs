@@ -15,7 +15,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .private_key()
         .calculate_agreement(&bob.spk_b)?; // DH(IK_A, SPK_B)
     kit::show("DH1", &dh1);
-    let dh2 = ek_a.private_key.calculate_agreement(bob.ik_b.public_key())?; // DH(EK_A, IK_B)
+    let dh2 = ek_a
+        .private_key
+        .calculate_agreement(bob.ik_b.public_key())?; // DH(EK_A, IK_B)
     kit::show("DH2", &dh2);
     let dh3 = ek_a.private_key.calculate_agreement(&bob.spk_b)?; // DH(EK_A, SPK_B)
     kit::show("DH3", &dh3);

@@ -9,7 +9,7 @@ use clap::Parser;
 
 mod cli;
 
-use cli::{Cli, Command, demo, handshake, share};
+use cli::{Cli, Command, demo, doctor, exercises, handshake, share};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         Some(Command::Transcript(args)) => handshake::transcript(args),
         Some(Command::Share(args)) => share::run(args),
         Some(Command::Demo(args)) => demo::run(args),
+        Some(Command::Exercises(args)) => exercises::run(args),
+        Some(Command::Doctor(args)) => doctor::run(args),
     };
     match result {
         Ok(code) => code,

@@ -8,13 +8,16 @@
 //! - `handshake.rs`: the terminal UI (no command), `--plain` and `transcript`;
 //! - `share.rs`: `share init | send | receive | inspect`;
 //! - `demo.rs`: `demo image`;
+//! - `exercises.rs`: `exercises [list | check | watch | hint]`;
+//! - `doctor.rs`: `doctor`, the readiness check;
 //! - `output.rs`: printing results, the same way for every command.
 //!
 //! New families get their own file beside these (`lab`, `conversation`,
-//! `exercises`, `doctor`, `relay`), a variant in [`Command`] and one line in
-//! `main.rs`'s dispatch.
+//! `relay`), a variant in [`Command`] and one line in `main.rs`'s dispatch.
 
 pub(crate) mod demo;
+pub(crate) mod doctor;
+pub(crate) mod exercises;
 pub(crate) mod handshake;
 mod output;
 pub(crate) mod share;
@@ -38,10 +41,13 @@ side by side, the explanation of each step below. Press ? in it for the keys.";
 const EXAMPLES: &str = "Examples:
   pqxdh-lab                                    step through a run in the terminal UI
   pqxdh-lab --seed 7                           the same bytes on every machine
+                                               (PQXDH_LAB_SEED sets a room's seed; else 7)
   pqxdh-lab --plain --seed 7                   the same run as text (screen readers, pipes)
   pqxdh-lab transcript --seed 7 --one-time-prekey
                                                with OPK_B, so DH4 is used too
-  pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks";
+  pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks
+  pqxdh-lab exercises                          the workshop's exercises, and the checker
+  pqxdh-lab doctor                             is this laptop ready for the workshop?";
 
 #[derive(Debug, Parser)]
 #[command(name = "pqxdh-lab", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -70,6 +76,14 @@ pub(crate) enum Command {
 
     /// Demonstrations that write files you can look at.
     Demo(demo::DemoArgs),
+
+    /// Hands-on exercises with a checker: list them, check your code, watch, hints.
+    #[command(long_about = exercises::EXERCISES_ABOUT, after_help = exercises::EXERCISES_EXAMPLES)]
+    Exercises(exercises::ExercisesArgs),
+
+    /// Is this laptop ready for the workshop? Each item ✓, or ✗ with what to do.
+    #[command(long_about = doctor::DOCTOR_ABOUT)]
+    Doctor(doctor::DoctorArgs),
 }
 
 #[cfg(test)]

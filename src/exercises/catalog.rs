@@ -438,7 +438,9 @@ pub fn find(wanted: &str) -> Result<&'static Exercise, String> {
     }
     let fits: Vec<&Exercise> = EXERCISES
         .iter()
-        .filter(|e| e.name.starts_with(stem) || e.name.split_once('_').map(|(_, t)| t) == Some(stem))
+        .filter(|e| {
+            e.name.starts_with(stem) || e.name.split_once('_').map(|(_, t)| t) == Some(stem)
+        })
         .collect();
     match fits.as_slice() {
         [one] => Ok(one),

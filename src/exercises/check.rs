@@ -45,12 +45,19 @@ pub enum Problem {
         message: String,
     },
     /// `main` returned an error, or the program exited with a failure.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     TimedOut,
     /// The program finished without printing this value.
-    Missing { name: &'static str },
+    Missing {
+        name: &'static str,
+    },
     /// The value is printed but cannot be read.
-    Unreadable { name: &'static str, printed: String },
+    Unreadable {
+        name: &'static str,
+        printed: String,
+    },
     /// The value differs from the room's.
     Differs {
         name: &'static str,
@@ -70,7 +77,10 @@ pub enum Difference {
         /// The room's other value these bytes are, if any ("the room's DH3").
         is_other: Option<String>,
     },
-    Text { expected: String, yours: String },
+    Text {
+        expected: String,
+        yours: String,
+    },
 }
 
 /// The checker's verdict on one run of an exercise.
@@ -163,7 +173,11 @@ fn stopped(out: &RunOutput) -> Option<Problem> {
     Some(Problem::Failed { message })
 }
 
-fn difference(expected: &Expected, printed: &str, known: &[(String, Vec<u8>)]) -> Result<Option<Difference>, ()> {
+fn difference(
+    expected: &Expected,
+    printed: &str,
+    known: &[(String, Vec<u8>)],
+) -> Result<Option<Difference>, ()> {
     match expected {
         Expected::Text(expected) => Ok((printed != expected).then(|| Difference::Text {
             expected: expected.clone(),
@@ -303,7 +317,11 @@ pub fn describe(
                 (None, Some(v)) => format!("{} is still a todo!()", v.name),
                 (None, None) => "a todo!() is left".to_string(),
             };
-            let _ = writeln!(text, "✗ {name}: {so_far}not done yet: {what}{}", at_line(location));
+            let _ = writeln!(
+                text,
+                "✗ {name}: {so_far}not done yet: {what}{}",
+                at_line(location)
+            );
             if let Some(code) = location.as_ref().and_then(|l| source_line(l, read)) {
                 let _ = writeln!(text, "{code}");
             }
@@ -322,7 +340,10 @@ pub fn describe(
             }
         }
         Problem::Failed { message } => {
-            let _ = writeln!(text, "✗ {name}: {so_far}your program stopped with an error:");
+            let _ = writeln!(
+                text,
+                "✗ {name}: {so_far}your program stopped with an error:"
+            );
             let _ = writeln!(text, "    {message}");
         }
         Problem::TimedOut => {
@@ -458,7 +479,12 @@ mod tests {
 
     #[test]
     fn all_values_right_passes() {
-        let out = ok(&format!("DH1 = {}\nsome debugging\n{}{}", hex::encode([1; 32]), line("DH2", 2), line("DH3", 3)));
+        let out = ok(&format!(
+            "DH1 = {}\nsome debugging\n{}{}",
+            hex::encode([1; 32]),
+            line("DH2", 2),
+            line("DH3", 3)
+        ));
         let verdict = judge(&expected(), &known(), &out);
         assert_eq!(verdict, Verdict::Passed);
         assert_eq!(
@@ -480,7 +506,9 @@ mod tests {
         };
         let verdict = judge(&expected(), &known(), &out);
         let source = |file: &str| {
-            (file == "exercises/07_dh.rs").then(|| "fn main() {\n\n    let dh1 = todo!(\"DH1 = DH(IK_A, SPK_B)\");\n".to_string())
+            (file == "exercises/07_dh.rs").then(|| {
+                "fn main() {\n\n    let dh1 = todo!(\"DH1 = DH(IK_A, SPK_B)\");\n".to_string()
+            })
         };
         let text = describe(dh(), &verdict, &source);
         assert_eq!(
@@ -497,16 +525,32 @@ mod tests {
     fn progress_is_kept_and_the_first_wrong_value_is_named_with_its_byte() {
         let mut wrong = [2u8; 32];
         wrong[5] = 0xee;
-        let out = ok(&format!("{}DH2 = {}\n{}", line("DH1", 1), hex::encode(wrong), line("DH3", 3)));
+        let out = ok(&format!(
+            "{}DH2 = {}\n{}",
+            line("DH1", 1),
+            hex::encode(wrong),
+            line("DH3", 3)
+        ));
         let verdict = judge(&expected(), &known(), &out);
         let text = describe(dh(), &verdict, &no_source);
-        assert!(text.starts_with("✗ 07_dh: DH1 matches; DH2 differs from byte 5 on (32 bytes)\n"), "{text}");
-        assert!(text.contains("  hint (DH2): DH2 = DH(EK_A, IK_B)"), "{text}");
+        assert!(
+            text.starts_with("✗ 07_dh: DH1 matches; DH2 differs from byte 5 on (32 bytes)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  hint (DH2): DH2 = DH(EK_A, IK_B)"),
+            "{text}"
+        );
     }
 
     #[test]
     fn a_value_of_the_wrong_name_is_recognised() {
-        let out = ok(&format!("{}{}{}", line("DH1", 3), line("DH2", 2), line("DH3", 1)));
+        let out = ok(&format!(
+            "{}{}{}",
+            line("DH1", 3),
+            line("DH2", 2),
+            line("DH3", 1)
+        ));
         let text = describe(dh(), &judge(&expected(), &known(), &out), &no_source);
         assert!(text.contains("yours is the room's DH3"), "{text}");
     }
@@ -519,7 +563,10 @@ mod tests {
         let out = ok(&format!("IK_A = {}\n", hex::encode([9u8; 32])));
         let exercise = catalog::find("02_identity_key").unwrap();
         let text = describe(exercise, &judge(&expected, &[], &out), &no_source);
-        assert!(text.contains("IK_A has 32 bytes where the room's has 33"), "{text}");
+        assert!(
+            text.contains("IK_A has 32 bytes where the room's has 33"),
+            "{text}"
+        );
         assert!(text.contains("lacks the first byte, 05"), "{text}");
     }
 
@@ -548,14 +595,21 @@ mod tests {
             ..RunOutput::default()
         };
         let text = describe(dh(), &judge(&e, &known(), &error), &no_source);
-        assert!(text.contains("your program stopped with an error:\n    Error: InvalidArgument"), "{text}");
+        assert!(
+            text.contains("your program stopped with an error:\n    Error: InvalidArgument"),
+            "{text}"
+        );
         let panic = RunOutput {
             code: Some(101),
-            stderr: "thread 'main' panicked at exercises/07_dh.rs:9:5:\nindex out of bounds\n".into(),
+            stderr: "thread 'main' panicked at exercises/07_dh.rs:9:5:\nindex out of bounds\n"
+                .into(),
             ..RunOutput::default()
         };
         let text = describe(dh(), &judge(&e, &known(), &panic), &no_source);
-        assert!(text.contains("stopped with a panic (exercises/07_dh.rs:9):\n    index out of bounds"), "{text}");
+        assert!(
+            text.contains("stopped with a panic (exercises/07_dh.rs:9):\n    index out of bounds"),
+            "{text}"
+        );
         let slow = RunOutput {
             timed_out: true,
             ..RunOutput::default()
@@ -566,7 +620,10 @@ mod tests {
     #[test]
     fn text_values_compare_as_text() {
         let expected = vec![("registration_id", Expected::Text("1234".into()))];
-        assert_eq!(judge(&expected, &[], &ok("registration_id = 1234\n")), Verdict::Passed);
+        assert_eq!(
+            judge(&expected, &[], &ok("registration_id = 1234\n")),
+            Verdict::Passed
+        );
         assert!(!judge(&expected, &[], &ok("registration_id = 0x4d2\n")).passed());
     }
 
@@ -576,7 +633,10 @@ mod tests {
         let b = a.clone();
         a[1000] = 1;
         let shown = hex_window(&a, 1000);
-        assert!(shown.starts_with('…') && shown.contains("(bytes 992–1015 of 1569)"), "{shown}");
+        assert!(
+            shown.starts_with('…') && shown.contains("(bytes 992–1015 of 1569)"),
+            "{shown}"
+        );
         assert_eq!(hex_window(&b[..4], 0), "00000000");
     }
 }

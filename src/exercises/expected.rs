@@ -103,7 +103,10 @@ impl Expectations {
         );
         by_exercise.insert(
             "04_kyber_prekey",
-            vec![("PQSPK_B", v("PQSPK_B")?), ("PQSPK_B.sig", v("PQSPK_B.sig")?)],
+            vec![
+                ("PQSPK_B", v("PQSPK_B")?),
+                ("PQSPK_B.sig", v("PQSPK_B.sig")?),
+            ],
         );
         by_exercise.insert("05_bundle_field", bundle_fields(&t)?);
         by_exercise.insert("06_forged_bundle", forged_bundles(&room)?);
@@ -210,7 +213,10 @@ fn fingerprint_digits(key: &[u8], id: &[u8]) -> String {
         .chain_update(key)
         .finalize();
     for _ in 1..FINGERPRINT_ITERATIONS {
-        hash = Sha512::new().chain_update(hash).chain_update(key).finalize();
+        hash = Sha512::new()
+            .chain_update(hash)
+            .chain_update(key)
+            .finalize();
     }
     hash[..30]
         .chunks(5)
@@ -299,7 +305,10 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 
 /// The keys of Alice's first message from her sending chain key, each
 /// accepted only when libsignal agrees (see the module's comment).
-fn message_keys(room: &Room, t: &Transcript) -> Result<Vec<(&'static str, Expected)>, ExpectedError> {
+fn message_keys(
+    room: &Room,
+    t: &Transcript,
+) -> Result<Vec<(&'static str, Expected)>, ExpectedError> {
     let chain_key = room.alice_sending_chain_key();
     let seed = hmac_sha256(&chain_key, &[0x01]);
     let next_chain_key = hmac_sha256(&chain_key, &[0x02]);
@@ -397,8 +406,9 @@ mod tests {
     /// digit computation the checker uses for its halves.
     #[test]
     fn the_fingerprint_digits_match_libsignals_vector() {
-        let alice = hex::decode("0506863bc66d02b40d27b8d49ca7c09e9239236f9d7d25d6fcca5ce13c7064d868")
-            .unwrap();
+        let alice =
+            hex::decode("0506863bc66d02b40d27b8d49ca7c09e9239236f9d7d25d6fcca5ce13c7064d868")
+                .unwrap();
         let bob = hex::decode("05f781b6fb32fed9ba1cf2de978d4d5da28dc34046ae814402b5c0dbd96fda907b")
             .unwrap();
         let a = fingerprint_digits(&alice, b"+14152222222");

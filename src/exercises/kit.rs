@@ -127,7 +127,9 @@ impl Room {
         let bundle = fetch_and_verify(&self.bundle()).expect("Bob's own bundle verifies");
         BobPublic {
             ik_b: *bundle.identity_key().expect("the bundle has IK_B"),
-            spk_b: bundle.signed_pre_key_public().expect("the bundle has SPK_B"),
+            spk_b: bundle
+                .signed_pre_key_public()
+                .expect("the bundle has SPK_B"),
             pqspk_b: bundle
                 .kyber_pre_key_public()
                 .expect("the bundle has PQSPK_B")

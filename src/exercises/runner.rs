@@ -180,7 +180,9 @@ impl Workspace {
                 message["target"]["name"].as_str(),
                 message["executable"].as_str(),
             ) {
-                built.executables.insert(name.to_string(), PathBuf::from(exe));
+                built
+                    .executables
+                    .insert(name.to_string(), PathBuf::from(exe));
             }
         }
         Ok(built)
@@ -283,8 +285,7 @@ impl Progress {
     /// record is a convenience: failing to save it is not worth an error.
     pub fn record(&mut self, ws: &Workspace, name: &str, seed: u64, source: &str, passed: bool) {
         if passed {
-            self.passed
-                .insert(name.to_string(), (seed, digest(source)));
+            self.passed.insert(name.to_string(), (seed, digest(source)));
         } else {
             self.passed.remove(name);
         }
@@ -336,8 +337,14 @@ mod tests {
         let reloaded = Progress::load(&ws);
         assert_eq!(reloaded.status("07_dh", 7, done), Status::Done);
         assert_eq!(reloaded.status("07_dh", 8, done), Status::NotChecked);
-        assert_eq!(reloaded.status("07_dh", 7, "let x = 2;"), Status::NotChecked);
+        assert_eq!(
+            reloaded.status("07_dh", 7, "let x = 2;"),
+            Status::NotChecked
+        );
         progress.record(&ws, "07_dh", 7, done, false);
-        assert_eq!(Progress::load(&ws).status("07_dh", 7, done), Status::NotChecked);
+        assert_eq!(
+            Progress::load(&ws).status("07_dh", 7, done),
+            Status::NotChecked
+        );
     }
 }

@@ -80,10 +80,10 @@ impl AtomicFile {
     /// received file must not overwrite something the user already has. On
     /// failure the temporary file is handed back, so another name can be tried.
     pub fn commit_new(mut self, dest: &Path) -> Result<(), (Self, io::Error)> {
-        if let Some(file) = self.file.as_ref() {
-            if let Err(e) = file.sync_all() {
-                return Err((self, e));
-            }
+        if let Some(file) = self.file.as_ref()
+            && let Err(e) = file.sync_all()
+        {
+            return Err((self, e));
         }
         // A hard link fails if `dest` exists, which a rename would not.
         let result = match fs::hard_link(&self.temp, dest) {

@@ -93,10 +93,10 @@ impl DirRelay {
             let entry = entry.map_err(io_err(dir))?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if let Some(id) = name.strip_suffix(ext).and_then(|s| s.strip_suffix('.')) {
-                if check_id(id).is_ok() {
-                    ids.push(id.to_string());
-                }
+            if let Some(id) = name.strip_suffix(ext).and_then(|s| s.strip_suffix('.'))
+                && check_id(id).is_ok()
+            {
+                ids.push(id.to_string());
             }
         }
         ids.sort();

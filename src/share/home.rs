@@ -181,12 +181,12 @@ impl Home {
     /// Writes the state atomically, owner-only, if no one else saved since
     /// it was loaded.
     pub fn save(&mut self) -> Result<(), HomeError> {
-        if let Some(on_disk) = self.generation_on_disk() {
-            if on_disk != self.generation {
-                return Err(HomeError::Changed {
-                    name: self.name.clone(),
-                });
-            }
+        if let Some(on_disk) = self.generation_on_disk()
+            && on_disk != self.generation
+        {
+            return Err(HomeError::Changed {
+                name: self.name.clone(),
+            });
         }
         let s = &self.stores;
         let file = StateFile {

@@ -80,7 +80,9 @@ fn cargo(root: &Path) -> Command {
 fn main() -> ExitCode {
     let root = root();
     println!("cargo prepare: readying this laptop for the pqxdh-lab workshop.");
-    println!("The first time compiles libsignal twice (release and debug): allow 10 to 20 minutes.");
+    println!(
+        "The first time compiles libsignal twice (release and debug): allow 10 to 20 minutes."
+    );
     let total = STEPS.len() + 3;
 
     println!("\n[1/{total}] protoc, which libsignal's build runs");
@@ -90,10 +92,20 @@ fn main() -> ExitCode {
     }
 
     for (i, step) in STEPS.iter().enumerate() {
-        println!("\n[{}/{total}] {}: cargo {}", i + 2, step.what, step.args.join(" "));
+        println!(
+            "\n[{}/{total}] {}: cargo {}",
+            i + 2,
+            step.what,
+            step.args.join(" ")
+        );
         match cargo(&root).args(step.args).status() {
             Ok(status) if status.success() => {}
-            Ok(_) => return not_ready(&format!("\"{}\" failed (the messages are above)", step.what), step.fix),
+            Ok(_) => {
+                return not_ready(
+                    &format!("\"{}\" failed (the messages are above)", step.what),
+                    step.fix,
+                );
+            }
             Err(e) => {
                 return not_ready(
                     "cargo could not be started",
@@ -114,12 +126,17 @@ fn main() -> ExitCode {
     match doctor {
         Ok(status) if status.success() => {
             match book.missing {
-                None => println!("\nready: everything is built, and the workshop needs no network now."),
+                None => {
+                    println!("\nready: everything is built, and the workshop needs no network now.")
+                }
                 Some(missing) => println!("\nready, except the offline book: {missing}"),
             }
             ExitCode::SUCCESS
         }
-        _ => not_ready("the readiness check found problems", "Each ✗ line above says what to do."),
+        _ => not_ready(
+            "the readiness check found problems",
+            "Each ✗ line above says what to do.",
+        ),
     }
 }
 
@@ -140,7 +157,11 @@ fn book(root: &Path) -> Book {
                    `cargo prepare` again, or read the book online.";
     match Command::new("mdbook").arg("--version").output() {
         Ok(out) if out.status.success() => {
-            match Command::new("mdbook").args(["build", "book"]).current_dir(root).status() {
+            match Command::new("mdbook")
+                .args(["build", "book"])
+                .current_dir(root)
+                .status()
+            {
                 Ok(status) if status.success() => Book {
                     note: "built: open book/book/index.html in a browser".into(),
                     missing: None,
@@ -181,12 +202,23 @@ fn protoc(root: &Path) -> Result<String, String> {
 fn place_vendored_protoc(root: &Path) -> Result<String, String> {
     let vendored = protoc_bin_vendored::protoc_bin_path().map_err(|e| e.to_string())?;
     let target = root.join("tools").join("protoc.exe");
-    std::fs::copy(&vendored, &target)
-        .map_err(|e| format!("copying {} to {}: {e}", vendored.display(), target.display()))?;
-    Ok(format!("{} is in place (from the protoc-bin-vendored crate)", target.display()))
+    std::fs::copy(&vendored, &target).map_err(|e| {
+        format!(
+            "copying {} to {}: {e}",
+            vendored.display(),
+            target.display()
+        )
+    })?;
+    Ok(format!(
+        "{} is in place (from the protoc-bin-vendored crate)",
+        target.display()
+    ))
 }
 
 #[cfg(not(windows))]
 fn place_vendored_protoc(_root: &Path) -> Result<String, String> {
-    Ok("tools/protoc finds a system protoc, or the one cargo downloads with the dependencies".into())
+    Ok(
+        "tools/protoc finds a system protoc, or the one cargo downloads with the dependencies"
+            .into(),
+    )
 }
