@@ -192,6 +192,21 @@ fn every_chapter_named_is_in_the_book() {
     }
 }
 
+#[test]
+fn the_books_appendix_lists_every_exercise_with_its_chapter() {
+    let page = std::fs::read_to_string(root().join("book/src/appendix/exercises.md")).unwrap();
+    for e in EXERCISES {
+        let c = e.chapter;
+        let row = format!(
+            "| `{}` | [{}.{} {}](../{}.md) |",
+            e.name, c.part, c.number, c.title, c.page
+        );
+        assert!(page.contains(&row), "the appendix lacks {row}");
+    }
+    let rows = page.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(rows, EXERCISES.len(), "one row per exercise");
+}
+
 /// `cargo build`, `cargo run --release` and `cargo test` at the top build
 /// pqxdh-lab alone: an unfinished exercise can never break them.
 #[test]

@@ -288,8 +288,8 @@ fn offline_book() -> Finding {
         ))
     } else {
         note(
-            "the book is not built: install mdBook (cargo install --locked mdbook --version \
-             0.5.4) and run `cargo prepare` again, or read the book online",
+            "the book is not built for offline reading: `mdbook build book` builds it (mdBook: \
+             cargo install --locked mdbook --version 0.5.4), or read it online",
         )
     }
 }
