@@ -41,7 +41,7 @@ pub(crate) enum SeedChoice {
 impl RunArgs {
     /// The seed these flags choose, and where it came from: `--seed`, else
     /// the room's seed (PQXDH_LAB_SEED, else the book's 7).
-    pub(crate) fn seed(self) -> Result<RoomSeed, String> {
+    fn seed(self) -> Result<RoomSeed, String> {
         match self.seed {
             Some(SeedChoice::Given(seed)) => Ok(RoomSeed {
                 seed,

@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// What usually stops a first build of libsignal and ring.
-const BUILD_FIX: &str = "Most often a C toolchain is missing: build-essential \
-(Debian, Ubuntu), the Xcode Command Line Tools (macOS: xcode-select --install), or Visual \
-Studio Build Tools with \"Desktop development with C++\" (Windows). See the README, \"Before \
-you start\".";
+const BUILD_FIX: &str = "The first error above says why. The usual causes: no C toolchain \
+(build-essential on Debian and Ubuntu, the Xcode Command Line Tools on macOS: xcode-select \
+--install, Visual Studio Build Tools with \"Desktop development with C++\" on Windows; see the \
+README, \"Before you start\"), or a full disk (the builds take about 3 GB).";
 
 /// One cargo command of the preparation.
 struct Step {
