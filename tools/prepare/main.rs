@@ -18,7 +18,7 @@ use std::process::{Command, ExitCode};
 const BUILD_FIX: &str = "The first error above says why. The usual causes: no C toolchain \
 (build-essential on Debian and Ubuntu, the Xcode Command Line Tools on macOS: xcode-select \
 --install, Visual Studio Build Tools with \"Desktop development with C++\" on Windows; see the \
-README, \"Before you start\"), or a full disk (the builds take about 3 GB).";
+README, \"Before you start\"), or a full disk (the builds take about 4 GB).";
 
 /// One cargo command of the preparation.
 struct Step {
@@ -81,7 +81,7 @@ fn main() -> ExitCode {
     let root = root();
     println!("cargo prepare: readying this laptop for the pqxdh-lab workshop.");
     println!(
-        "The first time compiles libsignal twice (release and debug): allow 10 to 20 minutes."
+        "The first time compiles libsignal twice (release and debug): allow 10 to 30 minutes."
     );
     let total = STEPS.len() + 3;
 
@@ -195,14 +195,22 @@ fn protoc(root: &Path) -> Result<String, String> {
     if let Some(own) = std::env::var_os("PROTOC").filter(|p| !is_wrapper(p)) {
         return Ok(format!("using your PROTOC: {}", Path::new(&own).display()));
     }
-    place_vendored_protoc(root)
+    if cfg!(windows) {
+        let vendored = protoc_bin_vendored::protoc_bin_path().map_err(|e| e.to_string())?;
+        place_exe(root, &vendored)
+    } else {
+        Ok(
+            "tools/protoc finds a system protoc, or the one cargo downloads with the \
+            dependencies"
+                .into(),
+        )
+    }
 }
 
-#[cfg(windows)]
-fn place_vendored_protoc(root: &Path) -> Result<String, String> {
-    let vendored = protoc_bin_vendored::protoc_bin_path().map_err(|e| e.to_string())?;
+/// Copies a protoc executable to `tools/protoc.exe`.
+fn place_exe(root: &Path, vendored: &Path) -> Result<String, String> {
     let target = root.join("tools").join("protoc.exe");
-    std::fs::copy(&vendored, &target).map_err(|e| {
+    std::fs::copy(vendored, &target).map_err(|e| {
         format!(
             "copying {} to {}: {e}",
             vendored.display(),
@@ -215,10 +223,27 @@ fn place_vendored_protoc(root: &Path) -> Result<String, String> {
     ))
 }
 
-#[cfg(not(windows))]
-fn place_vendored_protoc(_root: &Path) -> Result<String, String> {
-    Ok(
-        "tools/protoc finds a system protoc, or the one cargo downloads with the dependencies"
-            .into(),
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The copy Windows depends on, tested where it can be: the file lands
+    /// beside the wrapper, under the name Rust tries first.
+    #[test]
+    fn the_vendored_protoc_lands_where_libsignals_build_looks() {
+        let root = std::env::temp_dir().join(format!("prepare-test-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("tools")).unwrap();
+        let vendored = protoc_bin_vendored::protoc_bin_path().unwrap();
+        let note = place_exe(&root, &vendored).unwrap();
+        assert!(note.contains("protoc.exe is in place"), "{note}");
+        let copied = std::fs::read(root.join("tools").join("protoc.exe")).unwrap();
+        assert_eq!(copied, std::fs::read(&vendored).unwrap());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn the_repository_root_is_two_folders_up() {
+        assert!(root().join("tools").join("protoc").is_file());
+        assert!(root().join(".cargo").join("config.toml").is_file());
+    }
 }
