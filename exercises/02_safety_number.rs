@@ -2,8 +2,8 @@
 //! (the book's page part2/02-identity-keys; example 02_identity_keys).
 //!
 //! Compute the safety number Alice and Bob compare, by hand, with SHA-512,
-//! the way libsignal's fingerprint.rs does; the checker compares it with
-//! libsignal's own. Replace each todo!(), then check your work:
+//! the way libsignal's src/fingerprint.rs:161-192 and :42-64 do; the checker
+//! compares it with libsignal's own. Replace each todo!(), then check your work:
 //!
 //!     cargo run --release -- exercises check 02_safety_number
 //!

@@ -10,7 +10,8 @@
 //!
 //!     cargo run --release -- exercises check 14_message_key
 //!
-//! Hint (libsignal's ratchet/keys.rs): seed = HMAC-SHA256(CK, [0x01]);
+//! Hint (libsignal's src/ratchet/keys.rs:89-112, 141-176):
+//! seed = HMAC-SHA256(CK, [0x01]);
 //! HKDF-SHA256(salt = none, IKM = seed, info = "WhisperMessageKeys") gives
 //! 80 bytes = cipher key 32 ‖ MAC key 32 ‖ IV 16; next CK = HMAC-SHA256(CK,
 //! [0x02]).

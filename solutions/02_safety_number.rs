@@ -6,7 +6,8 @@ use sha2::{Digest, Sha512};
 /// Signal's clients hash 5200 times, so that guessing a matching key is slow.
 const ITERATIONS: u32 = 5200;
 
-/// One person's 30 digits, as libsignal's fingerprint.rs computes them.
+/// One person's 30 digits, as libsignal computes them
+/// (src/fingerprint.rs:161-192, then :42-64).
 fn digits(identity_key: &[u8], stable_id: &[u8]) -> String {
     let mut hash = Sha512::new()
         .chain_update([0x00, 0x00])

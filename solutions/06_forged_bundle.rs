@@ -29,7 +29,7 @@ fn verdict(
     }
     // Valid signatures prove only that the bundle's own IK signed them: a
     // server can sign keys of its own under an identity key of its own. Only
-    // the IK_B checked by safety number says whose bundle this is.
+    // the IK_B the two people compared (spec §4.1) says whose bundle this is.
     if ik_b != *known_ik_b {
         return Ok("other identity");
     }

@@ -19,8 +19,9 @@ fn main() {
 
     // One step of the symmetric chain: a seed for this message's keys…
     let seed = hmac_sha256(&chain_key, &[0x01]);
-    // …expanded to a cipher key, a MAC key and an IV. Alice's first messages
-    // carry no SPQR key yet, so there is no salt.
+    // …expanded to a cipher key, a MAC key and an IV. libsignal salts this
+    // with SPQR's key (src/session_cipher.rs:37-44); Alice's first messages
+    // have none yet, so there is no salt.
     let mut keys = [0u8; 80];
     Hkdf::<Sha256>::new(None, &seed)
         .expand(b"WhisperMessageKeys", &mut keys)

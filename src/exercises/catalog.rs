@@ -124,7 +124,8 @@ pub const EXERCISES: &[Exercise] = &[
                 hint: "hash = SHA-512(0x00 0x00 ‖ IK_A ‖ \"alice\" ‖ IK_A) (IK_A serialized, 33 \
                        bytes), then 5199 more rounds of hash = SHA-512(hash ‖ IK_A). Of the \
                        last hash, take six chunks of 5 bytes; each, read as a big-endian \
-                       number, mod 100000, printed as 5 digits (libsignal's fingerprint.rs).",
+                       number, mod 100000, printed as 5 digits (libsignal's src/fingerprint.rs:42-64, \
+                       161-192).",
             },
             Value {
                 name: "IK_B.digits",
@@ -132,8 +133,8 @@ pub const EXERCISES: &[Exercise] = &[
             },
             Value {
                 name: "safety_number",
-                hint: "Both 30-digit halves, the smaller one first: that is why both phones \
-                       show the same 60 digits.",
+                hint: "Both 30-digit halves, the smaller one first (src/fingerprint.rs:32-40): \
+                       that is why both phones show the same 60 digits.",
             },
         ],
     },
@@ -150,7 +151,8 @@ pub const EXERCISES: &[Exercise] = &[
                 name: "SPK_B.sig",
                 hint: "ik_b.private_key().calculate_signature(message, &mut rng), where the \
                        message is SPK_B serialized, type byte 0x05 included (the spec's \
-                       EncodeEC). XEdDSA draws 64 random bytes from rng, so use the rng given.",
+                       EncodeEC, §3.2). XEdDSA draws 64 random bytes from rng (spec §2.2), so \
+                       use the rng given.",
             },
             Value {
                 name: "verifies",
@@ -377,7 +379,8 @@ pub const EXERCISES: &[Exercise] = &[
                 name: "cipher_key",
                 hint: "seed = HMAC-SHA256(key = CK, message = [0x01]); then \
                        HKDF-SHA256(salt = none, IKM = seed, info = \"WhisperMessageKeys\") to 80 \
-                       bytes: cipher_key is bytes 0..32 (libsignal's ratchet/keys.rs).",
+                       bytes: cipher_key is bytes 0..32 (libsignal's src/ratchet/keys.rs:89-112, \
+                       141-176).",
             },
             Value {
                 name: "mac_key",

@@ -6,7 +6,7 @@
 //! libsignal's fingerprint API; the verdicts on the forged bundles from the
 //! same verification Alice runs; the nonces from the STREAM code that seals
 //! files. The message keys are recomputed here with the formulas of
-//! libsignal's `ratchet/keys.rs` and accepted only if libsignal agrees: the
+//! libsignal's `src/ratchet/keys.rs:89-112, 141-176` and accepted only if libsignal agrees: the
 //! MAC key must verify the MAC on Alice's real first message, and the next
 //! chain key must be the one libsignal's session moved to.
 
@@ -203,8 +203,8 @@ fn signature_verifies(t: &Transcript, with_type_byte: bool) -> Result<String, Ex
     Ok(verifies.to_string())
 }
 
-/// One side's 30 digits (libsignal's `fingerprint.rs`): iterated SHA-512,
-/// then six 5-byte big-endian chunks mod 100000.
+/// One side's 30 digits (libsignal's `src/fingerprint.rs:161-192` and
+/// `:42-64`): iterated SHA-512, then six 5-byte big-endian chunks mod 100000.
 fn fingerprint_digits(key: &[u8], id: &[u8]) -> String {
     let mut hash = Sha512::new()
         .chain_update([0u8, 0u8])
@@ -312,7 +312,9 @@ fn message_keys(
     let chain_key = room.alice_sending_chain_key();
     let seed = hmac_sha256(&chain_key, &[0x01]);
     let next_chain_key = hmac_sha256(&chain_key, &[0x02]);
-    // Alice's first flight carries no SPQR key yet, so the salt is none.
+    // libsignal salts this HKDF with SPQR's key for the message
+    // (src/session_cipher.rs:37-44); Alice's first flight has none yet, so
+    // no salt. The MAC check below is what confirms it for this run.
     let mut okm = [0u8; 80];
     Hkdf::<Sha256>::new(None, &seed)
         .expand(b"WhisperMessageKeys", &mut okm)
