@@ -11,7 +11,7 @@ use pqxdh_lab::engine::{ALICE_STREAM, BOB_STREAM, rng_stream};
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -22,6 +22,11 @@ fn curve(bytes: &[u8]) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
 
     // ANCHOR: generate
     // Bob's stream begins with his registration id and prekey ids (chapter 5);

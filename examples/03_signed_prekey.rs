@@ -13,12 +13,17 @@ use pqxdh_lab::engine::{BOB_STREAM, rng_stream};
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // As in chapter 2: Bob's ids, then IK_B, from Bob's stream.
     let mut rng = rng_stream(args.seed, BOB_STREAM);
     let ids = BobIds::generate(&mut rng);

@@ -14,7 +14,7 @@ use pqxdh_lab::engine::{BOB_STREAM, rng_stream};
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -29,6 +29,11 @@ fn ends(bytes: &[u8]) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // As in chapters 2 and 3: Bob's ids, IK_B, SPK_B and its signature.
     let mut rng = rng_stream(args.seed, BOB_STREAM);
     let ids = BobIds::generate(&mut rng);

@@ -11,12 +11,17 @@ use pqxdh_lab::engine::{BOB_STREAM, HANDSHAKE_STREAM, ServerBundle, fetch_and_ve
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), false)?;
     let bundle = fetch_and_verify(&ServerBundle::from_bob(&bob).encode())?;
     // EK_A comes first from the handshake stream (chapter 6), then the encapsulation.

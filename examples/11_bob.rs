@@ -19,7 +19,7 @@ use pqxdh_lab::engine::{
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
     /// Bob also publishes a one-time prekey OPK_B (adds DH4).
     #[arg(long)]
@@ -32,6 +32,11 @@ const BOB_RECEIVE_STREAM: u64 = 4;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), args.one_time_prekey)?;
     let alice = AliceKeys::generate(&mut rng_stream(args.seed, ALICE_STREAM));
 

@@ -11,7 +11,7 @@ use pqxdh_lab::engine::{BOB_STREAM, ServerBundle, fetch_and_verify, rng_stream};
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -21,6 +21,11 @@ const ENCAPSULATION_STREAM: u64 = 14;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let bob = BobKeys::generate(&mut rng_stream(args.seed, BOB_STREAM), false)?;
     let honest = ServerBundle::from_bob(&bob);
     let spk_b = honest.signed_pre_key.clone();

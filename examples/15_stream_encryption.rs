@@ -15,7 +15,7 @@ use rand_chacha::ChaCha20Rng;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -27,6 +27,11 @@ fn open(key: &[u8; 32], blob: &[u8]) -> Result<Vec<u8>, StreamError> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     println!("seed {}", args.seed);
     let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
 

@@ -13,7 +13,7 @@ use pqxdh_lab::demo::image;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
     /// Where to write the three pictures (default: a temporary folder,
     /// removed at the end).
@@ -23,6 +23,11 @@ struct Args {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let scratch = tempfile::tempdir()?;
     let out = args.out.unwrap_or_else(|| scratch.path().to_path_buf());
 

@@ -11,15 +11,20 @@
 //!   libsignal's sessions, every key recomputed and checked;
 //! - [`share`] sends files end to end through an untrusted relay, and
 //!   [`demo`] draws what that relay holds;
-//! - [`protobuf`] writes and reads the few protobuf messages all of them use.
+//! - [`protobuf`] writes and reads the few protobuf messages all of them use;
+//! - [`labs`] break the handshake on purpose, one attack at a time;
+//! - [`room`] is the workshop's seed, and [`exercises`] the hands-on
+//!   exercises' kit and checker.
 //!
 //! The command line itself (argument types and handlers) belongs to the binary.
 
 pub mod conversation;
 pub mod demo;
 pub mod engine;
+pub mod exercises;
 pub mod labs;
 pub mod protobuf;
+pub mod room;
 pub mod share;
 pub mod transcript;
 pub mod tui;

@@ -9,7 +9,7 @@ use clap::Parser;
 
 mod cli;
 
-use cli::{Cli, Command, conversation, demo, handshake, lab, share};
+use cli::{Cli, Command, conversation, demo, doctor, exercises, handshake, lab, share};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         Some(Command::Lab(args)) => lab::run(args),
         Some(Command::Share(args)) => share::run(args),
         Some(Command::Demo(args)) => demo::run(args),
+        Some(Command::Exercises(args)) => exercises::run(args),
+        Some(Command::Doctor(args)) => doctor::run(args),
     };
     match result {
         Ok(code) => code,

@@ -3,10 +3,17 @@
 use std::process::{Command, Output};
 
 fn pqxdh_lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pqxdh-lab"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    pqxdh_lab_with_seed_var(args, None)
+}
+
+/// Runs the binary with PQXDH_LAB_SEED set to `seed`, or unset.
+fn pqxdh_lab_with_seed_var(args: &[&str], seed: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pqxdh-lab"));
+    cmd.args(args).env_remove("PQXDH_LAB_SEED");
+    if let Some(seed) = seed {
+        cmd.env("PQXDH_LAB_SEED", seed);
+    }
+    cmd.output().expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -36,19 +43,59 @@ fn the_same_seed_gives_byte_identical_output() {
 }
 
 #[test]
-fn without_a_seed_one_is_chosen_printed_and_replayable() {
-    let first = pqxdh_lab(&["transcript", "--format", "json"]);
+fn without_a_seed_the_rooms_seed_is_used_and_named() {
+    // Nothing set: the book's seed, 7, and a note saying so.
+    let default = pqxdh_lab(&["transcript", "--format", "json"]);
+    assert!(default.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&default.stdout).unwrap();
+    assert_eq!(doc["seed"], 7);
+    let note = stderr(&default);
+    assert!(
+        note.contains("seed 7 (the book's seed; PQXDH_LAB_SEED sets"),
+        "{note}"
+    );
+    assert!(
+        note.contains("replay with: pqxdh-lab transcript --seed 7"),
+        "{note}"
+    );
+
+    // The room's variable, for every command that runs the handshake.
+    let room = pqxdh_lab_with_seed_var(&["transcript"], Some("42"));
+    assert!(stdout(&room).contains("Seed: 42"));
+    assert!(stderr(&room).contains("seed 42 (from PQXDH_LAB_SEED)"));
+    assert_eq!(
+        room.stdout,
+        pqxdh_lab(&["transcript", "--seed", "42"]).stdout
+    );
+    let plain = pqxdh_lab_with_seed_var(&["--plain"], Some("42"));
+    assert_eq!(plain.stdout, room.stdout);
+
+    // --seed wins over the variable, and needs no note.
+    let flag = pqxdh_lab_with_seed_var(&["transcript", "--seed", "5"], Some("42"));
+    assert!(stdout(&flag).contains("Seed: 5") && flag.stderr.is_empty());
+
+    // A variable that is not a number is an error, never silently ignored.
+    let bad = pqxdh_lab_with_seed_var(&["transcript"], Some("seven"));
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("PQXDH_LAB_SEED is \"seven\""),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(bad.stdout.is_empty());
+}
+
+#[test]
+fn a_random_seed_is_printed_and_replayable() {
+    let first = pqxdh_lab(&["transcript", "--format", "json", "--seed", "random"]);
     assert!(first.status.success());
     let note = stderr(&first);
-    assert!(note.contains("no --seed given, using seed"), "{note}");
+    assert!(note.contains("(drawn at random)"), "{note}");
     let doc: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
     let seed = doc["seed"].as_u64().unwrap().to_string();
     assert!(note.contains(&format!("--seed {seed}")), "{note}");
     let replay = pqxdh_lab(&["transcript", "--format", "json", "--seed", &seed]);
     assert_eq!(first.stdout, replay.stdout);
-
-    let text = stdout(&pqxdh_lab(&["transcript"]));
-    assert!(text.contains("Seed: "), "the text form shows its seed");
 }
 
 #[test]
@@ -96,6 +143,7 @@ fn bad_arguments_get_a_clear_error_and_exit_2() {
             &["transcript", "--seed", "x"][..],
             "invalid value 'x' for '--seed <N>': a seed is a whole number",
         ),
+        (&["transcript", "--seed", "x"][..], "such as 7, or random"),
         (
             &["transcript", "--seed", "-1"][..],
             "invalid value '-1' for '--seed <N>'",

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use pqxdh_lab::conversation::{self, Compromise, ConversationOptions, Party, Pattern};
+use pqxdh_lab::room::SeedSource;
 use pqxdh_lab::views::{conversation_json, conversation_plain};
 
 use super::handshake::{Format, RunArgs};
@@ -102,11 +103,11 @@ impl From<PartyArg> for Party {
 
 /// Runs the conversation and prints it; exits 1 when a check failed.
 pub(crate) fn run(args: ConversationArgs) -> Result<ExitCode, String> {
-    let run = args.run.options();
-    if args.run.seed.is_none() {
+    let (run, seed) = args.run.options()?;
+    // A seed nobody typed is announced on stderr with where it came from.
+    if seed.source != SeedSource::CommandLine {
         eprintln!(
-            "pqxdh-lab: no --seed given, using seed {} (replay with {})",
-            run.seed,
+            "pqxdh-lab: {seed}; replay with: pqxdh-lab conversation {}",
             run.replay_flags()
         );
     }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use pqxdh_lab::demo;
+use pqxdh_lab::room;
 
 use super::output;
 
@@ -35,8 +36,9 @@ pub(crate) struct ImageArgs {
     #[arg(long, value_name = "DIR", default_value = "pqxdh-demo")]
     pub(crate) out: PathBuf,
     /// Fix every random choice (keys, file key), so every machine shows the same bytes.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub(crate) seed: u64,
+    /// Without it, the room's seed: PQXDH_LAB_SEED, or else 7, the book's seed.
+    #[arg(long, value_name = "N", value_parser = room::parse_seed)]
+    pub(crate) seed: Option<u64>,
 }
 
 /// `demo`: runs one demonstration.
@@ -49,6 +51,15 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode, String> {
 /// `demo image`: the image through the relay, and the three pictures.
 fn image(args: ImageArgs) -> Result<ExitCode, String> {
     let ImageArgs { input, out, seed } = args;
+    let seed = match seed {
+        Some(seed) => seed,
+        None => {
+            // A seed nobody typed is announced, with where it came from.
+            let room = room::seed().map_err(|e| format!("demo image: {e}"))?;
+            eprintln!("pqxdh-lab: {room}");
+            room.seed
+        }
+    };
     let d =
         demo::image::run(input.as_deref(), &out, seed).map_err(|e| format!("demo image: {e}"))?;
     output::print(&demo::image::describe(&d, seed), "the report")

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use pqxdh_lab::engine::{self, RunOptions};
+use pqxdh_lab::room::{self, RoomSeed, SeedSource};
 use pqxdh_lab::tui;
 use pqxdh_lab::views::{json, plain};
 
@@ -20,22 +21,48 @@ every step with your own code.";
 #[derive(Debug, Args, Clone, Copy, Default)]
 pub(crate) struct RunArgs {
     /// Fix every random choice: the same seed gives the same bytes on every machine.
-    /// Without it a seed is chosen at random and printed, so the run can be replayed.
+    /// Without it, the room's seed: PQXDH_LAB_SEED, or else 7, the book's seed.
+    /// `--seed random` draws one (printed, so the run can be replayed).
     #[arg(long, value_name = "N", value_parser = parse_seed, allow_negative_numbers = true)]
-    pub(crate) seed: Option<u64>,
+    pub(crate) seed: Option<SeedChoice>,
 
     /// Bob also publishes a one-time prekey OPK_B, which adds DH4 to the handshake.
     #[arg(long)]
     pub(crate) one_time_prekey: bool,
 }
 
+/// What `--seed` said: a number, or `random`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SeedChoice {
+    Given(u64),
+    Random,
+}
+
 impl RunArgs {
-    /// The run these flags choose: without `--seed`, a random seed.
-    pub(crate) fn options(self) -> RunOptions {
-        RunOptions {
-            seed: self.seed.unwrap_or_else(engine::random_seed),
-            one_time_prekey: self.one_time_prekey,
+    /// The seed these flags choose, and where it came from: `--seed`, else
+    /// the room's seed (PQXDH_LAB_SEED, else the book's 7).
+    fn seed(self) -> Result<RoomSeed, String> {
+        match self.seed {
+            Some(SeedChoice::Given(seed)) => Ok(RoomSeed {
+                seed,
+                source: SeedSource::CommandLine,
+            }),
+            Some(SeedChoice::Random) => Ok(RoomSeed {
+                seed: engine::random_seed(),
+                source: SeedSource::Random,
+            }),
+            None => room::seed().map_err(|e| e.to_string()),
         }
+    }
+
+    /// The run these flags choose.
+    pub(crate) fn options(self) -> Result<(RunOptions, RoomSeed), String> {
+        let seed = self.seed()?;
+        let options = RunOptions {
+            seed: seed.seed,
+            one_time_prekey: self.one_time_prekey,
+        };
+        Ok((options, seed))
     }
 }
 
@@ -60,10 +87,13 @@ pub(crate) enum Format {
     Json,
 }
 
-fn parse_seed(text: &str) -> Result<u64, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("a seed is a whole number from 0 to {}, such as 7", u64::MAX))
+fn parse_seed(text: &str) -> Result<SeedChoice, String> {
+    if text.trim() == "random" {
+        return Ok(SeedChoice::Random);
+    }
+    room::parse_seed(text)
+        .map(SeedChoice::Given)
+        .map_err(|e| format!("{e}, or random"))
 }
 
 /// No command: step through the run in the terminal UI, or print it as
@@ -96,8 +126,9 @@ fn plain_reason() -> Option<&'static str> {
 }
 
 fn ui(run: RunArgs) -> Result<ExitCode, String> {
-    // The UI shows its seed on screen, so a random one needs no announcement.
-    let last = tui::run(run.options()).map_err(|e| e.to_string())?;
+    // The UI shows its seed on screen, so it needs no announcement here.
+    let (options, _) = run.options()?;
+    let last = tui::run(options).map_err(|e| e.to_string())?;
     // Back on the normal screen: say how to see this run again (the learner
     // may have changed the seed or the one-time prekey in the UI).
     output::print(
@@ -114,13 +145,13 @@ fn ui(run: RunArgs) -> Result<ExitCode, String> {
 /// `transcript`: one run as text or JSON; fails (exit 1) if libsignal
 /// disagrees with the values shown.
 pub(crate) fn transcript(args: TranscriptArgs) -> Result<ExitCode, String> {
-    let options = args.run.options();
-    // The text output shows the seed itself; JSON carries it in the document,
-    // so only there is a random seed announced (on stderr).
-    if args.run.seed.is_none() && args.format == Format::Json {
+    let (options, seed) = args.run.options()?;
+    // Both forms carry the seed (the text's header, the JSON's "seed"); a
+    // seed nobody typed is also announced on stderr with where it came from,
+    // so that a laptop showing other bytes than the room is noticed.
+    if seed.source != SeedSource::CommandLine {
         eprintln!(
-            "pqxdh-lab: no --seed given, using seed {} (replay with {})",
-            options.seed,
+            "pqxdh-lab: {seed}; replay with: pqxdh-lab transcript {}",
             options.replay_flags()
         );
     }
@@ -173,14 +204,14 @@ mod tests {
                 let flags = shown.replay_flags();
                 let flags: Vec<&str> = flags.split(' ').collect();
 
-                assert_eq!(parse(&flags).run.options(), shown, "{flags:?}");
+                assert_eq!(parse(&flags).run.options().unwrap().0, shown, "{flags:?}");
 
                 let mut sub = vec!["transcript"];
                 sub.extend(&flags);
                 let Some(Command::Transcript(args)) = parse(&sub).command else {
                     panic!("{sub:?} is not the transcript command");
                 };
-                assert_eq!(args.run.options(), shown, "{sub:?}");
+                assert_eq!(args.run.options().unwrap().0, shown, "{sub:?}");
             }
         }
     }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use pqxdh_lab::labs::{self, Lab};
+use pqxdh_lab::room::SeedSource;
 use pqxdh_lab::views::{json, plain};
 
 use super::handshake::{Format, RunArgs};
@@ -61,11 +62,11 @@ pub(crate) fn run(args: LabArgs) -> Result<ExitCode, String> {
         eprint!("pqxdh-lab: there is no lab called \"{name}\".\n{}", list());
         return Ok(ExitCode::from(2));
     };
-    let options = args.run.options();
-    if args.run.seed.is_none() && args.format == Format::Json {
+    let (options, seed) = args.run.options()?;
+    // A seed nobody typed is announced on stderr with where it came from.
+    if seed.source != SeedSource::CommandLine {
         eprintln!(
-            "pqxdh-lab: no --seed given, using seed {} (replay with {})",
-            options.seed,
+            "pqxdh-lab: {seed}; replay with: pqxdh-lab lab {lab} {}",
             options.replay_flags()
         );
     }

@@ -11,14 +11,17 @@
 //! - `conversation.rs`: `conversation`, the messages after the handshake;
 //! - `demo.rs`: `demo image`;
 //! - `lab.rs`: `lab` (the list) and `lab NAME` (one attack lab);
+//! - `exercises.rs`: `exercises [list | check | watch | hint]`;
+//! - `doctor.rs`: `doctor`, the readiness check;
 //! - `output.rs`: printing results, the same way for every command.
 //!
-//! New families get their own file beside these (`exercises`, `doctor`,
-//! `relay`), a variant in [`Command`] and one line in
-//! `main.rs`'s dispatch.
+//! New families get their own file beside these (`relay`, say), a variant in
+//! [`Command`] and one line in `main.rs`'s dispatch.
 
 pub(crate) mod conversation;
 pub(crate) mod demo;
+pub(crate) mod doctor;
+pub(crate) mod exercises;
 pub(crate) mod handshake;
 pub(crate) mod lab;
 mod output;
@@ -43,11 +46,14 @@ side by side, the explanation of each step below. Press ? in it for the keys.";
 const EXAMPLES: &str = "Examples:
   pqxdh-lab                                    step through a run in the terminal UI
   pqxdh-lab --seed 7                           the same bytes on every machine
+                                               (PQXDH_LAB_SEED sets a room's seed; else 7)
   pqxdh-lab --plain --seed 7                   the same run as text (screen readers, pipes)
   pqxdh-lab transcript --seed 7 --one-time-prekey
                                                with OPK_B, so DH4 is used too
   pqxdh-lab transcript --seed 7 --format json  every value as hex, for your own checks
-  pqxdh-lab lab                                the attack labs: break the handshake";
+  pqxdh-lab lab                                the attack labs: break the handshake
+  pqxdh-lab exercises                          the workshop's exercises, and the checker
+  pqxdh-lab doctor                             is this laptop ready for the workshop?";
 
 #[derive(Debug, Parser)]
 #[command(name = "pqxdh-lab", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -84,6 +90,14 @@ pub(crate) enum Command {
 
     /// Demonstrations that write files you can look at.
     Demo(demo::DemoArgs),
+
+    /// Hands-on exercises with a checker: list them, check your code, watch, hints.
+    #[command(long_about = exercises::EXERCISES_ABOUT, after_help = exercises::EXERCISES_EXAMPLES)]
+    Exercises(exercises::ExercisesArgs),
+
+    /// Is this laptop ready for the workshop? Each item ✓, or ✗ with what to do.
+    #[command(long_about = doctor::DOCTOR_ABOUT)]
+    Doctor(doctor::DoctorArgs),
 }
 
 #[cfg(test)]

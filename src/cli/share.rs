@@ -330,7 +330,7 @@ impl Folders {
     }
 }
 
-fn data_dir(sub: &str) -> Result<PathBuf, String> {
+pub(super) fn data_dir(sub: &str) -> Result<PathBuf, String> {
     dirs::data_dir()
         .map(|d| d.join("pqxdh-lab").join(sub))
         .ok_or_else(|| format!("no user data folder is known on this system; pass --{sub}"))
