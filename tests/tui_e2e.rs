@@ -184,6 +184,16 @@ fn step_through_every_stage_open_help_inspect_and_quit() {
     tmux.keys(&["Escape"]);
     tmux.wait_for("one-time prekey on");
 
+    // An attack lab from the list, to its verdict, and back.
+    tmux.keys(&["b"]);
+    tmux.wait_for("Break it: attack labs");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("LAB forged-signed-prekey");
+    tmux.keys(&["End"]);
+    tmux.wait_for("REFUSED");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until_gone("LAB forged-signed-prekey");
+
     tmux.keys(&["q"]);
     let after = tmux.wait_for("TTY=");
     assert_restored(&after, "0");

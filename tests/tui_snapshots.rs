@@ -457,3 +457,55 @@ mod conversation_screen {
         );
     }
 }
+
+/// The attack labs: `b` lists them, Enter runs one from the step where it
+/// changes the normal run, its last step shows the verdict the run computed,
+/// Esc goes back to the normal run.
+mod labs_screen {
+    use super::*;
+    use pqxdh_lab::transcript::{Lab, StepId};
+
+    #[test]
+    fn the_list_opens_and_closes() {
+        let mut app = app(false);
+        press(&mut app, KeyCode::Char('b'));
+        insta::assert_snapshot!("labs_list_120x36", render(&app, 120, 36));
+        press(&mut app, KeyCode::Esc);
+        assert!(app.lab.is_none() && !app.quit);
+    }
+
+    #[test]
+    fn every_lab_from_its_first_step_to_its_verdict() {
+        for (i, lab) in Lab::ALL.into_iter().enumerate() {
+            let mut app = app(false);
+            press(&mut app, KeyCode::Char('5')); // somewhere in the normal run
+            let normal_step = app.step;
+            press(&mut app, KeyCode::Char('b'));
+            for _ in 0..i {
+                press(&mut app, KeyCode::Down);
+            }
+            press(&mut app, KeyCode::Enter);
+            assert_eq!(app.lab, Some(lab), "{:?}", app.status);
+            assert!(matches!(app.current_step().id, StepId::Lab(_)));
+            insta::assert_snapshot!(
+                format!("lab_{}_first_step_120x36", lab.name()),
+                render(&app, 120, 36)
+            );
+            press(&mut app, KeyCode::End);
+            let last = render(&app, 120, 36);
+            let verdict = app.transcript.lab.as_ref().unwrap().verdict;
+            let word = match verdict {
+                pqxdh_lab::transcript::Verdict::Refused => "REFUSED",
+                pqxdh_lab::transcript::Verdict::AttackerFails => "THE ATTACKER FAILS",
+                pqxdh_lab::transcript::Verdict::AttackerSucceeds => "THE ATTACKER SUCCEEDS",
+                pqxdh_lab::transcript::Verdict::Detected => "DETECTED ONLY BY SAFETY NUMBERS",
+            };
+            assert!(last.contains(word), "{lab}: {last}");
+            insta::assert_snapshot!(format!("lab_{}_verdict_120x36", lab.name()), last);
+            press(&mut app, KeyCode::Esc);
+            assert_eq!(app.lab, None);
+            assert_eq!(app.step, normal_step, "back where the learner left the run");
+            assert!(app.transcript.lab.is_none());
+        }
+    }
+}

@@ -20,6 +20,10 @@ pub enum Action {
     NextAttacker,
     /// In the conversation: the next traffic pattern.
     NextPattern,
+    /// The list of attack labs; running the one selected; back to the normal run.
+    OpenLabList,
+    RunLab,
+    CloseLab,
     SelectNext,
     SelectPrevious,
     ScrollDown,

@@ -11,7 +11,9 @@ use super::keymap::{self, Context};
 use super::stages;
 use crate::conversation::ConversationOptions;
 use crate::engine::{self, RunOptions};
+use crate::labs;
 use crate::transcript::{Actor, Transcript, Value};
+use crate::transcript::{Lab, StepId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
@@ -26,6 +28,10 @@ pub enum Overlay {
     /// Every key and byte of the conversation's current message.
     Details {
         scroll: u16,
+    },
+    /// The attack labs to choose from.
+    Labs {
+        selected: usize,
     },
 }
 
@@ -45,6 +51,10 @@ pub struct App {
     pub status: Option<String>,
     /// The conversation after the handshake, when it is on screen.
     pub conversation: Option<ConversationScreen>,
+    /// The attack lab on screen (its run is `transcript`), if any, and the
+    /// step of the normal run to come back to.
+    pub lab: Option<Lab>,
+    step_before_lab: usize,
     /// Where new random seeds come from (`r`); tests pass a fixed one.
     seed_source: fn() -> u64,
 }
@@ -61,6 +71,8 @@ impl App {
             quit: false,
             status: None,
             conversation: None,
+            lab: None,
+            step_before_lab: 0,
             seed_source: engine::random_seed,
         })
     }
@@ -81,7 +93,9 @@ impl App {
     pub fn context(&self) -> Context {
         match self.overlay {
             Overlay::None if self.conversation.is_some() => Context::Conversation,
+            Overlay::None if self.lab.is_some() => Context::Lab,
             Overlay::None => Context::Main,
+            Overlay::Labs { .. } => Context::LabList,
             Overlay::Help { .. } => Context::Help,
             Overlay::Inspector { .. } | Overlay::Details { .. } => Context::Inspector,
         }
@@ -199,6 +213,9 @@ impl App {
             }
             // Handshake-only actions have no binding on this screen.
             Action::JumpToStage(_)
+            | Action::OpenLabList
+            | Action::RunLab
+            | Action::CloseLab
             | Action::NextParty
             | Action::OpenConversation
             | Action::SelectNext
@@ -211,6 +228,42 @@ impl App {
         self.status = rerun
             .err()
             .map(|e| format!("the conversation could not run again: {e}"));
+    }
+
+    /// Runs an attack lab on this run's seed and shows it from the step where
+    /// it changes the normal run.
+    fn open_lab(&mut self, lab: Lab) {
+        match labs::run(lab, self.options()) {
+            Ok(transcript) => {
+                if self.lab.is_none() {
+                    self.step_before_lab = self.step;
+                }
+                self.step = transcript
+                    .steps
+                    .iter()
+                    .position(|s| matches!(s.id, StepId::Lab(_)))
+                    .unwrap_or(0);
+                self.transcript = transcript;
+                self.lab = Some(lab);
+                self.explain_scroll = 0;
+                self.status = None;
+            }
+            Err(e) => self.status = Some(format!("the lab {lab} could not run: {e}")),
+        }
+    }
+
+    /// Back from a lab to the normal run, at the step left.
+    fn close_lab(&mut self) {
+        match engine::run(self.options()) {
+            Ok(transcript) => {
+                self.step = self.step_before_lab.min(transcript.steps.len() - 1);
+                self.transcript = transcript;
+                self.lab = None;
+                self.explain_scroll = 0;
+                self.status = None;
+            }
+            Err(e) => self.status = Some(format!("the normal run could not run again: {e}")),
+        }
     }
 
     /// Opens the conversation that follows this run's handshake.
@@ -255,6 +308,15 @@ impl App {
                 }
             }
             Action::SelectNext | Action::SelectPrevious => {
+                if let Overlay::Labs { selected } = self.overlay {
+                    let count = Lab::ALL.len();
+                    let selected = if action == Action::SelectNext {
+                        (selected + 1) % count
+                    } else {
+                        (selected + count - 1) % count
+                    };
+                    self.overlay = Overlay::Labs { selected };
+                }
                 if let Overlay::Inspector { selected, .. } = self.overlay {
                     let count = self.inspectable().len().max(1);
                     let selected = if action == Action::SelectNext {
@@ -286,6 +348,7 @@ impl App {
                     Overlay::Details { scroll } => Overlay::Details {
                         scroll: apply(scroll),
                     },
+                    Overlay::Labs { selected } => Overlay::Labs { selected },
                     Overlay::None => {
                         // The explanation pane scrolls by a few rows at a time.
                         let rows: i32 = if action == Action::ScrollDown { 3 } else { -3 };
@@ -310,6 +373,20 @@ impl App {
                 self.rerun(options);
             }
             Action::OpenConversation => self.open_conversation(),
+            Action::OpenLabList => {
+                let selected = self
+                    .lab
+                    .and_then(|lab| Lab::ALL.iter().position(|&l| l == lab))
+                    .unwrap_or(0);
+                self.overlay = Overlay::Labs { selected };
+            }
+            Action::RunLab => {
+                if let Overlay::Labs { selected } = self.overlay {
+                    self.overlay = Overlay::None;
+                    self.open_lab(Lab::ALL[selected]);
+                }
+            }
+            Action::CloseLab => self.close_lab(),
             // Conversation-only actions have no binding on the handshake screen.
             Action::CloseConversation | Action::NextAttacker | Action::NextPattern => {}
             Action::NextParty => {
@@ -334,7 +411,12 @@ impl App {
 
     /// Runs the handshake again and stays on the same step where it still exists.
     fn rerun(&mut self, options: RunOptions) {
-        match engine::run(options) {
+        // In a lab, its own run again; otherwise the normal run.
+        let run = match self.lab {
+            Some(lab) => labs::run(lab, options).map_err(|e| e.to_string()),
+            None => engine::run(options).map_err(|e| e.to_string()),
+        };
+        match run {
             Ok(transcript) => {
                 // The same step, or the nearest one before it that both runs have
                 // (turning the one-time prekey off removes DH4).

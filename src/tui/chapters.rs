@@ -29,10 +29,14 @@ pub fn for_step(step: StepId) -> Option<Chapter> {
 
 /// The chapter whose source is `path` (relative to `book/src/`).
 pub fn chapter(path: &str) -> Option<Chapter> {
-    let part = match path.split('/').next()? {
-        "part1" => "I",
-        "part2" => "II",
-        "part3" => "III",
+    // Each part numbers its examples on from the one before: Part II's
+    // chapter n goes with example n, Part IV's with 17 + n, Part V's with 26 + n.
+    let (part, first_example) = match path.split('/').next()? {
+        "part1" => ("I", None),
+        "part2" => ("II", Some(0)),
+        "part3" => ("III", None),
+        "part4" => ("IV", Some(17)),
+        "part5" => ("V", Some(26)),
         _ => return None,
     };
     // "- [7. The Diffie-Hellman computations](part2/07-dh.md)"
@@ -42,12 +46,17 @@ pub fn chapter(path: &str) -> Option<Chapter> {
     let label = line.split_once('[')?.1.split_once("](")?.0;
     let (number, title) = label.split_once(". ")?;
     let file = path.rsplit('/').next()?.strip_suffix(".md")?;
+    let (file_number, name) = file.split_once('-')?;
+    let example = format!(
+        "{:02}_{}",
+        first_example? + file_number.parse::<u32>().ok()?,
+        name.replace('-', "_")
+    );
     Some(Chapter {
         number: format!("{part}.{number}"),
         title: title.to_string(),
         page: format!("book/book/{}", path.replace(".md", ".html")),
-        // Part II's chapters and examples share their numbers and names.
-        example: file.replace('-', "_"),
+        example,
     })
 }
 
@@ -69,6 +78,13 @@ mod tests {
             let example = root.join(format!("examples/{}.rs", c.example));
             assert!(example.exists(), "{}: no {}", step.id, example.display());
             assert!(!c.title.is_empty());
+        }
+        for lab in crate::transcript::Lab::ALL {
+            let c = chapter(stages::lab_chapter(lab)).unwrap();
+            assert!(
+                root.join(format!("examples/{}.rs", c.example)).exists(),
+                "{lab}"
+            );
         }
         let dh = chapter("part2/07-dh.md").unwrap();
         assert_eq!(dh.number, "II.7");

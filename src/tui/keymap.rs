@@ -16,6 +16,10 @@ pub enum Context {
     Help,
     /// The conversation after the handshake.
     Conversation,
+    /// An attack lab, stepped through like the normal run.
+    Lab,
+    /// The list of attack labs.
+    LabList,
 }
 
 /// Which keys trigger a binding.
@@ -42,10 +46,11 @@ pub struct Binding {
 use Context::*;
 use KeyCode::*;
 
-const MAIN: &[Context] = &[Main];
+/// The handshake's screen: the normal run, or an attack lab.
+const MAIN: &[Context] = &[Main, Lab];
 const CONVERSATION: &[Context] = &[Conversation];
-const SCREENS: &[Context] = &[Main, Conversation];
-const ANY: &[Context] = &[Main, Inspector, Help, Conversation];
+const SCREENS: &[Context] = &[Main, Lab, Conversation];
+const ANY: &[Context] = &[Main, Inspector, Help, Conversation, Lab, LabList];
 const OVERLAYS: &[Context] = &[Inspector, Help];
 
 pub const BINDINGS: &[Binding] = &[
@@ -103,8 +108,43 @@ pub const BINDINGS: &[Binding] = &[
         keys: Keys::Codes(&[Char('m')]),
         help: "messages after the handshake: Double Ratchet, SPQR",
         hint: Some("messages"),
-        contexts: MAIN,
+        contexts: &[Main],
         action: Action::OpenConversation,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('b')]),
+        help: "break it: the attack labs, each computed by libsignal",
+        hint: Some("labs"),
+        contexts: MAIN,
+        action: Action::OpenLabList,
+    },
+    Binding {
+        keys: Keys::Codes(&[Up, Char('k')]),
+        help: "previous lab",
+        hint: Some("select"),
+        contexts: &[LabList],
+        action: Action::SelectPrevious,
+    },
+    Binding {
+        keys: Keys::Codes(&[Down, Char('j')]),
+        help: "next lab",
+        hint: None,
+        contexts: &[LabList],
+        action: Action::SelectNext,
+    },
+    Binding {
+        keys: Keys::Codes(&[Enter]),
+        help: "run the lab and step through it",
+        hint: Some("run"),
+        contexts: &[LabList],
+        action: Action::RunLab,
+    },
+    Binding {
+        keys: Keys::Codes(&[Esc, Char('q')]),
+        help: "close the list",
+        hint: Some("close"),
+        contexts: &[LabList],
+        action: Action::CloseOverlay,
     },
     Binding {
         keys: Keys::Codes(&[Right, Char('l'), Char('n'), Char(' ')]),
@@ -216,7 +256,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: Keys::Codes(&[Char('x')]),
         help: "full or short hex",
-        hint: Some("hex"),
+        // Left to the help screen, like `r`: the footer fits 80 columns.
+        hint: None,
         contexts: MAIN,
         action: Action::ToggleHex,
     },
@@ -224,7 +265,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: Keys::Codes(&[Char('?'), F(1)]),
         help: "help (this screen)",
         hint: Some("help"),
-        contexts: &[Main, Help, Conversation],
+        contexts: &[Main, Help, Conversation, Lab],
         action: Action::ToggleHelp,
     },
     Binding {
@@ -238,7 +279,21 @@ pub const BINDINGS: &[Binding] = &[
         keys: Keys::Codes(&[Char('q'), Esc]),
         help: "quit",
         hint: Some("quit"),
-        contexts: MAIN,
+        contexts: &[Main],
+        action: Action::Quit,
+    },
+    Binding {
+        keys: Keys::Codes(&[Esc]),
+        help: "back to the normal run",
+        hint: Some("back"),
+        contexts: &[Lab],
+        action: Action::CloseLab,
+    },
+    Binding {
+        keys: Keys::Codes(&[Char('q')]),
+        help: "quit",
+        hint: Some("quit"),
+        contexts: &[Lab],
         action: Action::Quit,
     },
     Binding {
@@ -343,6 +398,8 @@ pub fn markdown_reference() -> String {
                 Inspector => "inspector",
                 Help => "help",
                 Conversation => "conversation",
+                Lab => "attack lab",
+                LabList => "list of labs",
             })
             .collect();
         out.push_str(&format!(
@@ -365,7 +422,7 @@ mod tests {
 
     #[test]
     fn each_key_means_one_thing_per_context() {
-        for context in [Main, Inspector, Help, Conversation] {
+        for context in [Main, Inspector, Help, Conversation, Lab, LabList] {
             let mut seen: Vec<KeyCode> = Vec::new();
             for b in bindings_for(context) {
                 if let Keys::Codes(codes) = b.keys {
@@ -410,7 +467,7 @@ mod tests {
             Some(Action::JumpToStage(9))
         );
         let ctrl_c = KeyEvent::new(Char('c'), KeyModifiers::CONTROL);
-        for context in [Main, Inspector, Help, Conversation] {
+        for context in [Main, Inspector, Help, Conversation, Lab, LabList] {
             assert_eq!(action_for(ctrl_c, context), Some(Action::Quit));
         }
         assert_eq!(

@@ -98,6 +98,18 @@ fn deleted_earlier_lines(names: &[&str], width: usize, theme: &Theme) -> Vec<Lin
 }
 
 fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<Line<'static>> {
+    value_lines_named(held, &held.value.name, width, full_hex, theme)
+}
+
+/// A value's lines under a name of the column's choosing (the attacker's
+/// values drop their `attacker.` prefix under the attacker's heading).
+fn value_lines_named(
+    held: &Held,
+    name: &str,
+    width: usize,
+    full_hex: bool,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let v = held.value;
     let glyph = if held.received {
         theme::RECEIVED_GLYPH
@@ -116,7 +128,7 @@ fn value_lines(held: &Held, width: usize, full_hex: bool, theme: &Theme) -> Vec<
         Span::styled(marker(held.new), theme.new),
         Span::styled(glyph, glyph_style),
         Span::raw(" "),
-        Span::styled(format!("{:<NAME_WIDTH$}", v.name), name_style),
+        Span::styled(format!("{name:<NAME_WIDTH$}"), name_style),
         Span::raw(" "),
     ];
     let hex_width = width.saturating_sub(NAME_WIDTH + 4);
@@ -270,13 +282,47 @@ fn server_column(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.extend(verdict);
         entries.push(lines);
     }
+    // In an attack lab, what the attacker made and learned (the server's
+    // own values when the server attacks, or an attacker's of its own).
+    let attacker: Vec<Held> = [Actor::Server, Actor::Attacker]
+        .into_iter()
+        .flat_map(|party| holdings::held_by(t, party, app.step))
+        .collect();
+    if let Some(record) = t.lab.as_ref().filter(|_| !attacker.is_empty()) {
+        let mut heading = vec![Line::raw("")];
+        heading.extend(
+            super::wrap_to(&format!("{} holds:", record.attacker_label), inner_width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.error))),
+        );
+        entries.push(heading);
+        for h in &attacker {
+            let name = h.value.name.as_str();
+            let short = ["attacker.", "thief."]
+                .iter()
+                .find_map(|prefix| name.strip_prefix(prefix))
+                .unwrap_or(name);
+            entries.push(value_lines_named(
+                h,
+                short,
+                inner_width,
+                app.full_hex,
+                theme,
+            ));
+        }
+    }
     let lines = if entries.is_empty() {
         vec![Line::from(Span::styled("(nothing stored yet)", theme.dim))]
     } else {
         fit(entries, area.height.saturating_sub(2) as usize, theme)
     };
+    let subtitle = match &t.lab {
+        Some(record) if record.attacker == Actor::Server => "the attacker",
+        Some(_) => "and an attacker",
+        None => "sees only this",
+    };
     frame.render_widget(
-        Paragraph::new(lines).block(block(Actor::Server, "sees only this", theme)),
+        Paragraph::new(lines).block(block(Actor::Server, subtitle, theme)),
         area,
     );
 }

@@ -19,7 +19,14 @@ use crate::views::outcome;
 /// visible), then the explanation and the formula.
 fn body(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let step = app.current_step();
-    let mut lines = outcome(app, theme);
+    let mut lines = Vec::new();
+    // A lab's last step: its verdict, loud, before anything else.
+    if let Some(record) = &app.transcript.lab
+        && app.step + 1 == app.transcript.steps.len()
+    {
+        lines.push(super::labs::verdict_line(record, theme));
+    }
+    lines.extend(outcome(app, theme));
     lines.push(Line::from(step.explanation.clone()));
     lines.push(Line::from(vec![
         Span::styled("Formula: ", theme.title),

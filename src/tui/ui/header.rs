@@ -21,14 +21,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let opk = if t.one_time_prekey { "on" } else { "off" };
     let step = format!("{}/{}", app.step + 1, t.steps.len());
+    // In an attack lab the title names it: the run on screen is not the normal one.
+    let title = match &t.lab {
+        Some(record) => format!(" LAB {} ", record.lab.name()),
+        None => " PQXDH ".to_string(),
+    };
     let full = [
-        " PQXDH ".to_string(),
+        title.clone(),
         format!("seed {}", t.seed),
         format!("one-time prekey {opk}"),
         format!("step {step}"),
     ];
     let short = [
-        " PQXDH ".to_string(),
+        title,
         format!("seed {}", t.seed),
         format!("OPK {opk}"),
         step,
@@ -51,7 +56,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let [_, seed, opk, step] = short;
         ([String::new(), seed, opk, step], tiny)
     };
-    let mut spans = vec![Span::styled(parts[0].clone(), theme.title)];
+    let title_style = if t.lab.is_some() {
+        theme.error
+    } else {
+        theme.title
+    };
+    let mut spans = vec![Span::styled(parts[0].clone(), title_style)];
     spans.push(Span::styled("│ ", theme.dim));
     spans.push(Span::styled(parts[1].clone(), theme.key));
     for part in &parts[2..] {

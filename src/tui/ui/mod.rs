@@ -8,6 +8,7 @@ mod footer;
 mod header;
 mod help;
 mod inspector;
+mod labs;
 mod timeline;
 
 use ratatui::Frame;
@@ -72,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             Overlay::Details { scroll } => {
                 conversation::draw_details(frame, area, screen, scroll, theme)
             }
-            Overlay::None | Overlay::Inspector { .. } => {}
+            Overlay::None | Overlay::Inspector { .. } | Overlay::Labs { .. } => {}
         }
         return;
     }
@@ -123,6 +124,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(frame, area, scroll, theme),
         Overlay::Inspector { .. } => inspector::draw(frame, area, app, theme),
+        Overlay::Labs { selected } => labs::draw_list(frame, area, selected, theme),
         // Only the conversation screen opens these.
         Overlay::Details { .. } => {}
     }
@@ -156,6 +158,23 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// Rows a paragraph takes when wrapped at word boundaries, as the pane wraps.
+/// Text cut into lines of at most `width` columns at word boundaries.
+pub(crate) fn wrap_to(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
 pub(crate) fn wrapped_rows(text: &str, width: usize) -> usize {
     let mut rows = 1;
     let mut used = 0;
