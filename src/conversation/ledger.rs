@@ -150,18 +150,21 @@ fn reason(
                 "; its SPQR key is out of reach too".to_string()
             };
             if quantum {
-                // Every X25519 key is broken, so only the missing SPQR keys stop
-                // it; with no message verifying, it cannot confirm the next root
-                // key of the Double Ratchet either.
+                // Every X25519 key is broken; the attacker adopts a new root key
+                // only once a message verifies under it, and since SPQR healed
+                // none has (each needs an SPQR key its copy does not give).
                 format!(
-                    "healed by SPQR earlier: since then no message verifies for the attacker, so \
-                     it cannot confirm the Double Ratchet's new root keys{also}{}",
+                    "healed by SPQR earlier: since then no message has verified under the keys \
+                     the attacker can derive, each needing an SPQR key its copy of the SPQR state \
+                     does not give{also}{}",
                     ML_KEM_NOTE
                 )
             } else {
+                // Say what was tried, not why it would fail.
                 format!(
-                    "healed: its chain comes from a DH ratchet step with a fresh key, and the \
-                     attacker holds neither private key of that DH{also}"
+                    "healed: no key the attacker can derive opens it (it tried its stolen chains \
+                     and every DH ratchet step it can redo: the stolen ratchet private key with \
+                     this message's ratchet key, over its newest root keys){also}"
                 )
             }
         }

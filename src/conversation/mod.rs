@@ -45,7 +45,10 @@ use recompute::RecomputeError;
 
 #[derive(Debug, Error)]
 pub enum ConversationError {
-    #[error("the {pattern} pattern needs at least {min} messages, not {messages}")]
+    #[error(
+        "the {pattern} pattern needs at least {min} {}, not {messages}",
+        if *min == 1 { "message" } else { "messages" }
+    )]
     TooFewMessages {
         pattern: Pattern,
         min: usize,
