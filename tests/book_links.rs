@@ -371,7 +371,13 @@ fn every_part_five_chapter_has_its_example_and_output() {
 fn paragraph_starting(text: &str, label: &str) -> Option<(usize, String)> {
     let at = text.find(&format!("\n{label}"))? + 1;
     let end = text[at..].find("\n\n").map_or(text.len(), |e| at + e);
-    Some((at, text[at..end].split_whitespace().collect::<Vec<_>>().join(" ")))
+    Some((
+        at,
+        text[at..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    ))
 }
 
 /// " **Exercise:** `07_dh`." for the exercises of a chapter, or nothing.
