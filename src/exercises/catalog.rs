@@ -556,19 +556,24 @@ pub const EXERCISES: &[Exercise] = &[
             },
             Value {
                 name: "ping_pong.alice.6",
-                hint: LEDGER_HINT,
+                hint: "Alice received message 6, the first of a run of Bob's: she drew a fresh \
+                       key pair as it arrived, and made the chain of her next run with it. The \
+                       thief holds that key.",
             },
             Value {
                 name: "bursts.bob.5",
-                hint: LEDGER_HINT,
+                hint: "Message 5 is in the middle of Bob's run: the stolen sending chain goes \
+                       on after it, and the run after his uses his current key.",
             },
             Value {
                 name: "bursts.alice.8",
-                hint: LEDGER_HINT,
+                hint: "Alice sent message 8 in the middle of her run: the rest of that run, \
+                       then Bob's next run, made with her current key.",
             },
             Value {
                 name: "alice_only.alice.4",
-                hint: LEDGER_HINT,
+                hint: "One run only: no reply ever brings Alice a new ratchet key, so she never \
+                       takes a DH ratchet step (src/session_cipher.rs:696-730).",
             },
         ],
     },
