@@ -12,7 +12,7 @@ use pqxdh_lab::views::lab;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
     /// Bob also publishes a one-time prekey OPK_B.
     #[arg(long)]
@@ -21,6 +21,11 @@ struct Args {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let options = RunOptions {
         seed: args.seed,
         one_time_prekey: args.one_time_prekey,

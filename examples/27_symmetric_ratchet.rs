@@ -15,7 +15,7 @@ use sha2::Sha256;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -71,6 +71,11 @@ fn open(m: &MessageRecord, keys: &Keys, ik_sender: &[u8], ik_receiver: &[u8]) ->
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // ANCHOR: run
     // Runs after the seed's PQXDH: three messages from Alice, then three
     // from Bob, through libsignal's own sessions.

@@ -15,7 +15,7 @@ use pqxdh_lab::protobuf::{FieldSpec, Message};
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -91,6 +91,11 @@ fn timeline(c: &Conversation) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let options = RunOptions {
         seed: args.seed,
         one_time_prekey: false,

@@ -15,7 +15,7 @@ use sha2::Sha256;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
     /// How many messages of strict alternation to follow.
     #[arg(long, default_value_t = 200)]
@@ -74,6 +74,11 @@ fn sends(payload: SpqrPayload) -> &'static str {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let transcript = engine::run(RunOptions {
         seed: args.seed,
         one_time_prekey: false,

@@ -13,7 +13,7 @@ use pqxdh_lab::views::plain::wrap;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
 }
 
@@ -106,6 +106,11 @@ fn after_theft(c: &Conversation, at: usize) -> (Vec<usize>, Option<usize>) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     // ANCHOR: ledgers
     let cases = [
         (Pattern::PingPong, 3, Party::Alice),

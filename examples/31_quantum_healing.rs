@@ -12,7 +12,7 @@ use pqxdh_lab::conversation::{
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
     /// How long each conversation runs.
     #[arg(long, default_value_t = 200)]
@@ -66,6 +66,11 @@ fn robbed(
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     println!(
         "Seed {}, {} messages; in each case the victim sent message K, so its SPQR state \
          at the theft is the one shown with K.",

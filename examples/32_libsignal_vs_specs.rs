@@ -13,7 +13,7 @@ use sha2::Sha256;
 #[derive(Parser)]
 struct Args {
     /// The same seed gives the same bytes on every machine (the book uses 7).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, env = "PQXDH_LAB_SEED", default_value_t = 7)]
     seed: u64,
     /// How long each conversation runs.
     #[arg(long, default_value_t = 200)]
@@ -63,6 +63,11 @@ fn row(c: &Conversation) -> Vec<String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    // Say which seed this is, on stderr: standard output stays what the book shows.
+    eprintln!(
+        "seed {} (--seed N or PQXDH_LAB_SEED; the book uses 7)",
+        args.seed
+    );
     let run = |pattern| {
         conversation::run(ConversationOptions {
             seed: args.seed,

@@ -365,3 +365,178 @@ fn every_part_five_chapter_has_its_example_and_output() {
         );
     }
 }
+
+/// The paragraph of `text` that begins with `label`, its lines joined by
+/// spaces, and where it begins.
+fn paragraph_starting(text: &str, label: &str) -> Option<(usize, String)> {
+    let at = text.find(&format!("\n{label}"))? + 1;
+    let end = text[at..].find("\n\n").map_or(text.len(), |e| at + e);
+    Some((
+        at,
+        text[at..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    ))
+}
+
+/// " **Exercise:** `07_dh`." for the exercises of a chapter, or nothing.
+fn exercise_words(chapter: &str) -> String {
+    let names: Vec<String> = pqxdh_lab::exercises::EXERCISES
+        .iter()
+        .filter(|e| format!("{}.md", e.chapter.page) == chapter)
+        .map(|e| format!("`{}`", e.name))
+        .collect();
+    match names.len() {
+        0 => String::new(),
+        1 => format!(" **Exercise:** {}.", names[0]),
+        _ => format!(" **Exercises:** {}.", names.join(", ")),
+    }
+}
+
+/// The one character a key binding of the UI's key table starts with.
+fn key_of(action: pqxdh_lab::tui::action::Action) -> char {
+    use pqxdh_lab::tui::keymap::{BINDINGS, Keys};
+    use ratatui::crossterm::event::KeyCode;
+    let binding = BINDINGS
+        .iter()
+        .find(|b| b.action == action)
+        .unwrap_or_else(|| panic!("no key for {action:?}"));
+    match binding.keys {
+        Keys::Codes(codes) => codes
+            .iter()
+            .find_map(|c| match c {
+                KeyCode::Char(c) => Some(*c),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{action:?} has no letter key")),
+        other => panic!("{action:?} is bound to {other:?}"),
+    }
+}
+
+/// Four numbering schemes meet a reader: the UI's stages, its steps, the
+/// chapters and the examples. Every Part II chapter says, near its top, which
+/// stage of the terminal UI it is (and the digit that jumps there), which
+/// example and which exercises go with it; the stage line is derived here
+/// from the UI's own mapping of steps to stages and chapters, for the room's
+/// run (seed 7, no one-time prekey), so the book cannot drift from the UI.
+#[test]
+fn every_part_two_chapter_names_its_ui_stage_example_and_exercises() {
+    use pqxdh_lab::engine::{self, RunOptions};
+    use pqxdh_lab::tui::{chapters, stages};
+    use std::collections::BTreeMap;
+
+    let run = engine::run(RunOptions {
+        seed: 7,
+        one_time_prekey: false,
+    })
+    .unwrap();
+    let mut stages_of: BTreeMap<&str, BTreeSet<stages::Stage>> = BTreeMap::new();
+    for step in &run.steps {
+        stages_of
+            .entry(stages::chapter_for(step.id))
+            .or_default()
+            .insert(stages::stage_of(step.id));
+    }
+    let part_two: Vec<String> = summary_chapters()
+        .into_iter()
+        .filter(|c| c.starts_with("part2/"))
+        .collect();
+    for chapter in stages_of.keys() {
+        assert!(
+            part_two.iter().any(|c| c == chapter),
+            "the UI sends steps to {chapter}, which is not a Part II chapter"
+        );
+    }
+    for chapter in &part_two {
+        let place = match stages_of.get(chapter.as_str()) {
+            None => "no stage of its own".to_string(),
+            Some(set) => set
+                .iter()
+                .map(|&stage| {
+                    let n = stage.index() + 1;
+                    format!("stage {n}, {} (press `{}`)", stage.name(), n % 10)
+                })
+                .collect::<Vec<_>>()
+                .join(" and "),
+        };
+        let example = chapters::chapter(chapter)
+            .unwrap_or_else(|| panic!("{chapter} is not in SUMMARY.md"))
+            .example;
+        let expected = format!(
+            "**Terminal UI:** {place}. **Example:** `{example}`.{}",
+            exercise_words(chapter)
+        );
+        let text = read(&src().join(chapter));
+        let (at, paragraph) = paragraph_starting(&text, "**Terminal UI:**")
+            .unwrap_or_else(|| panic!("{chapter} has no line `{expected}`"));
+        assert!(
+            paragraph.starts_with(&expected),
+            "{chapter}:\n  expected {expected}\n  found    {paragraph}"
+        );
+        assert!(
+            text.find("## Run it").is_some_and(|run| at < run),
+            "{chapter}: the line belongs above \"Run it\""
+        );
+    }
+}
+
+/// Part V's chapters happen on the UI's conversation screen: each says so
+/// with the key from the UI's key table, names its example and exercises, and
+/// every letter key it mentions there is one the UI binds.
+#[test]
+fn every_part_five_chapter_names_the_conversation_screen() {
+    use pqxdh_lab::tui::action::Action;
+    use pqxdh_lab::tui::keymap::{BINDINGS, Keys};
+    use ratatui::crossterm::event::KeyCode;
+
+    let bound: BTreeSet<char> = BINDINGS
+        .iter()
+        .flat_map(|b| match b.keys {
+            Keys::Codes(codes) => codes
+                .iter()
+                .filter_map(|c| match c {
+                    KeyCode::Char(c) => Some(*c),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let open = key_of(Action::OpenConversation);
+    for chapter in summary_chapters()
+        .iter()
+        .filter(|c| c.starts_with("part5/"))
+    {
+        let text = read(&src().join(chapter));
+        let example = text
+            .split("cargo run --example ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{chapter} runs no example"));
+        let expected = format!(
+            "**Terminal UI:** the conversation screen, `{open}` after the handshake. \
+             **Example:** `{example}`.{}",
+            exercise_words(chapter)
+        );
+        let (at, paragraph) = paragraph_starting(&text, "**Terminal UI:**")
+            .unwrap_or_else(|| panic!("{chapter} has no line `{expected}`"));
+        assert!(
+            paragraph.starts_with(&expected),
+            "{chapter}:\n  expected {expected}\n  found    {paragraph}"
+        );
+        assert!(
+            text.find("## Run it").is_some_and(|run| at < run),
+            "{chapter}: the line belongs above \"Run it\""
+        );
+        for key in paragraph.split('`').skip(1).step_by(2) {
+            let mut chars = key.chars();
+            // A letter alone in backticks is a key (`+` and `−` are glyphs).
+            if let (Some(c), None) = (chars.next(), chars.next())
+                && c.is_ascii_alphabetic()
+            {
+                assert!(bound.contains(&c), "{chapter}: `{c}` is no key of the UI");
+            }
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The room's seed, set once in PQXDH_LAB_SEED, reaches the examples and the
+//! The room's seed, set once in PQXDH_LAB_SEED, reaches every example and the
 //! image demo too, and each says which seed it used. (The handshake commands
 //! are in tests/cli.rs, the exercise checker in tests/exercises.rs.)
 
@@ -73,4 +73,27 @@ fn the_image_demo_takes_the_rooms_seed_and_says_it() {
         "the same seed, the same encrypted bytes"
     );
     assert!(by_flag.stderr.is_empty(), "a typed seed needs no note");
+}
+
+/// Every example, not only Part II's, takes the room's seed from the
+/// variable and says which seed it ran with: the labs' and Part V's
+/// examples are run in a workshop as much as the handshake's.
+#[test]
+fn every_example_reads_the_rooms_seed() {
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        let source = std::fs::read_to_string(&path).unwrap();
+        let reads = source.contains("#[arg(long, env = \"PQXDH_LAB_SEED\", default_value_t = 7)]");
+        let says = source.contains("(--seed N or PQXDH_LAB_SEED; the book uses 7)");
+        if !(reads && says) {
+            missing.push(path.display().to_string());
+        }
+    }
+    assert!(missing.is_empty(), "no room seed in {missing:?}");
+    // And one of the later ones, run: the variable and the flag agree.
+    let by_variable = example("27_symmetric_ratchet", &[], Some("42"));
+    let by_flag = example("27_symmetric_ratchet", &["--seed", "42"], None);
+    assert_eq!(by_variable.stdout, by_flag.stdout);
+    assert!(String::from_utf8_lossy(&by_variable.stderr).contains("seed 42"));
 }

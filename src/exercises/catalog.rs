@@ -3,14 +3,15 @@
 //!
 //! An exercise's number is the number of the example of its chapter
 //! (`07_dh` goes with chapter II.7 and `examples/07_dh.rs`; Part III's
-//! chapters are examples 14–17), so a learner meets no new numbering.
+//! chapters are examples 14–17, Part IV's attack labs 18–26 and Part V's
+//! chapters 27–32), so a learner meets no new numbering.
 
 use std::fmt;
 
 /// A chapter of the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chapter {
-    /// "II" or "III".
+    /// "II" to "V".
     pub part: &'static str,
     pub number: u8,
     /// As in the book's table of contents (a test keeps them equal).
@@ -85,12 +86,44 @@ const fn part3(number: u8, title: &'static str, page: &'static str) -> Chapter {
     }
 }
 
+const fn part4(number: u8, title: &'static str, page: &'static str) -> Chapter {
+    Chapter {
+        part: "IV",
+        number,
+        title,
+        page,
+    }
+}
+
+const fn part5(number: u8, title: &'static str, page: &'static str) -> Chapter {
+    Chapter {
+        part: "V",
+        number,
+        title,
+        page,
+    }
+}
+
 const IDENTITY_KEYS: Chapter = part2(2, "Identity keys", "part2/02-identity-keys");
 
 const FORGED_BUNDLE_HINT: &str = "Decode the bytes (ServerBundle::decode), read IK_B, SPK_B \
 and PQSPK_B with libsignal (PublicKey::deserialize, kem::PublicKey::deserialize), verify both \
 signatures with the bundle's IK_B, then compare that IK_B with the one Alice checked by safety \
 number. Print one of: genuine, bad SPK_B signature, bad PQSPK_B signature, other identity.";
+
+const RATCHET_STEP_HINT: &str = "One DH ratchet step (libsignal's src/ratchet/keys.rs:192-216, \
+RootKey::create_chain): HKDF-SHA256(salt = the current root key, IKM = the DH output, info = \
+\"WhisperRatchet\") to 64 bytes; the new root key is bytes 0..32, the new chain key bytes 32..64.";
+
+const LEDGER_HINT: &str = "Cut the senders into runs (messages in a row from one party). Each \
+run is one sending chain, made from a DH of a fresh key pair, drawn by its sender when the previous \
+run's first message arrived, and the other party's newest key (Alice's first run: her key A1 and \
+SPK_B). The thief copies the victim's current ratchet private key, its chains and its root key. \
+That key made the chain of the victim's latest run, or of its next run if a run of the other party \
+has started since. The thief reads every message after K on that chain and on the chains before \
+it, and on the next chain, whose DH uses that private key; every later chain comes from two key \
+pairs it never had, and from there on the root key is out of its reach (src/session_cipher.rs:\
+696-730).";
 
 const NONCE_HINT: &str = "nonce_i = seven 0x00 bytes ‖ i as a u32, big-endian (i.to_be_bytes()) \
 ‖ one flag byte, 0x01 on the last segment and 0x00 on every other (src/share/stream.rs).";
@@ -422,6 +455,125 @@ pub const EXERCISES: &[Exercise] = &[
             Value {
                 name: "nonce_66051",
                 hint: NONCE_HINT,
+            },
+        ],
+    },
+    Exercise {
+        name: "18_server_learns",
+        chapter: part4(1, "A forged signed prekey", "part4/01-forged-signed-prekey"),
+        goal: "as a server that forged SPK_B, compute what it learns, and try for the key",
+        values: &[
+            Value {
+                name: "attacker.DH1",
+                hint: "DH1 = DH(IK_A, SPK_B), and the server's key SPK_M stands where SPK_B \
+                       was: the server computes it from its side, with SPK_M.priv and Alice's \
+                       public IK_A (spk_m.private_key.calculate_agreement(&ik_a)).",
+            },
+            Value {
+                name: "attacker.DH3",
+                hint: "DH3 = DH(EK_A, SPK_B): SPK_M.priv with EK_A, the base key in Alice's \
+                       first message.",
+            },
+            Value {
+                name: "attacker.chain_key",
+                hint: "The KDF of exercise 09_kdf with 32 zero bytes where DH2 and SS go (the \
+                       server has neither): F ‖ DH1 ‖ 0×32 ‖ DH3 ‖ 0×32, HKDF-SHA256 with no \
+                       salt and info \"WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024\" to 96 \
+                       bytes; the chain key is bytes 32..64.",
+            },
+            Value {
+                name: "attacker.has_alices_key",
+                hint: "Compare the guessed chain key with the one in Alice's session \
+                       (room.alice_chain_key_with_forged_spk()) and print true or false.",
+            },
+        ],
+    },
+    Exercise {
+        name: "22_x3dh",
+        chapter: part4(
+            5,
+            "Harvest now, decrypt later",
+            "part4/05-harvest-now-decrypt-later",
+        ),
+        goal: "with DH1–DH3 from a broken X25519, derive keys as PQXDH without SS and as X3DH",
+        values: &[
+            Value {
+                name: "attacker.root_key",
+                hint: "libsignal's PQXDH KDF with SS left out: HKDF-SHA256(salt = none, IKM = \
+                       0xFF×32 ‖ DH1 ‖ DH2 ‖ DH3, info = \
+                       \"WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024\") to 96 bytes; the \
+                       root key is bytes 0..32. It is not the room's root_key: SS is missing.",
+            },
+            Value {
+                name: "x3dh.root_key",
+                hint: "X3DH, as libsignal derived it before PQXDH: the same IKM, 0xFF×32 ‖ DH1 \
+                       ‖ DH2 ‖ DH3, with info \"WhisperText\" and 64 bytes of output; the root \
+                       key is bytes 0..32.",
+            },
+            Value {
+                name: "x3dh.chain_key",
+                hint: "Bytes 32..64 of the same 64.",
+            },
+        ],
+    },
+    Exercise {
+        name: "28_dh_ratchet",
+        chapter: part5(2, "The Diffie-Hellman ratchet", "part5/02-dh-ratchet"),
+        goal: "take the first two DH ratchet steps of the conversation, as Alice and as Bob",
+        values: &[
+            Value {
+                name: "root_key.1",
+                hint: RATCHET_STEP_HINT,
+            },
+            Value {
+                name: "chain_key.A1",
+                hint: RATCHET_STEP_HINT,
+            },
+            Value {
+                name: "root_key.2",
+                hint: "Bob's step, as message 1 arrives: DH(B1, A1) with his fresh key pair B1 \
+                       and Alice's ratchet key A1, salted with root_key.1, the root key of the \
+                       first step (not the handshake's).",
+            },
+            Value {
+                name: "chain_key.B1",
+                hint: "Bytes 32..64 of Bob's step: the chain his reply, message 2, is sent on.",
+            },
+        ],
+    },
+    Exercise {
+        name: "30_ledger",
+        chapter: part5(
+            4,
+            "Forward secrecy and healing, with the ledger",
+            "part5/04-forward-secrecy",
+        ),
+        goal: "predict which messages a thief of one party's session reads, against the ledger",
+        values: &[
+            Value {
+                name: "ping_pong.bob.6",
+                hint: LEDGER_HINT,
+            },
+            Value {
+                name: "ping_pong.alice.6",
+                hint: "Alice received message 6, the first of a run of Bob's: she drew a fresh \
+                       key pair as it arrived, and made the chain of her next run with it. The \
+                       thief holds that key.",
+            },
+            Value {
+                name: "bursts.bob.5",
+                hint: "Message 5 is in the middle of Bob's run: the stolen sending chain goes \
+                       on after it, and the run after his uses his current key.",
+            },
+            Value {
+                name: "bursts.alice.8",
+                hint: "Alice sent message 8 in the middle of her run: the rest of that run, \
+                       then Bob's next run, made with her current key.",
+            },
+            Value {
+                name: "alice_only.alice.4",
+                hint: "One run only: no reply ever brings Alice a new ratchet key, so she never \
+                       takes a DH ratchet step (src/session_cipher.rs:696-730).",
             },
         ],
     },

@@ -9,6 +9,12 @@
 //! libsignal's `src/ratchet/keys.rs:89-112, 141-176` and accepted only if libsignal agrees: the
 //! MAC key must verify the MAC on Alice's real first message, and the next
 //! chain key must be the one libsignal's session moved to.
+//!
+//! The exercises that follow the labs and the conversation take their values
+//! from those runs: a lab's attacker values (`pqxdh-lab lab NAME`), the DH
+//! ratchet steps of `pqxdh-lab conversation`, and its ledger, which decides
+//! by trying to decrypt. Each is used only when that run's own checks
+//! against libsignal passed.
 
 use std::collections::BTreeMap;
 
@@ -24,12 +30,16 @@ use thiserror::Error;
 
 use super::catalog::EXERCISES;
 use super::kit::Room;
+use crate::conversation::{
+    self, Compromise, ConversationError, ConversationOptions, Party, Pattern,
+};
 use crate::engine::{
     BundleError, FIRST_MESSAGE_TEXT, HANDSHAKE_STREAM, address, demo_now, fetch_and_verify,
     rng_stream,
 };
+use crate::labs::{Lab, LabError};
 use crate::share::stream;
-use crate::transcript::Transcript;
+use crate::transcript::{LabDetails, Transcript};
 
 /// The ids the book's safety number uses (chapter II.2's example): Signal's
 /// clients use an account identifier, names do here.
@@ -64,6 +74,14 @@ pub enum ExpectedError {
     Reference(&'static str),
     #[error("a bundle failed in an unexpected way: {0}")]
     Bundle(#[from] BundleError),
+    #[error("the lab could not run: {0}")]
+    Lab(#[from] LabError),
+    #[error("the conversation could not run: {0}")]
+    Conversation(#[from] ConversationError),
+    /// A lab or conversation ran, but its own checks against libsignal
+    /// failed: its values are not to be trusted as answers.
+    #[error("{0} did not pass its own checks against libsignal")]
+    Unchecked(&'static str),
 }
 
 /// What every exercise must print for one seed, and the room's named values
@@ -152,13 +170,26 @@ impl Expectations {
         );
         by_exercise.insert("14_message_key", message_keys(&room, &t)?);
         by_exercise.insert("15_stream_nonce", nonces());
+        by_exercise.insert("18_server_learns", server_learns(&room)?);
+        by_exercise.insert("22_x3dh", harvest(&room)?);
+        by_exercise.insert("28_dh_ratchet", ratchet_steps(seed)?);
+        by_exercise.insert("30_ledger", ledgers(seed)?);
         debug_assert!(EXERCISES.iter().all(|e| by_exercise.contains_key(e.name)));
 
-        let known = t
+        // The run's values first, then every exercise's own answers, so that
+        // "your DH2 is the room's DH3" also works for chain_key.A1 and root_key.1.
+        let mut known: Vec<(String, Vec<u8>)> = t
             .values
             .iter()
             .map(|value| (value.name.clone(), value.bytes.clone()))
             .collect();
+        for values in by_exercise.values() {
+            for (name, value) in values {
+                if let Expected::Bytes(bytes) = value {
+                    known.push((name.to_string(), bytes.clone()));
+                }
+            }
+        }
         Ok(Self {
             seed,
             by_exercise,
@@ -376,6 +407,137 @@ fn libsignals_next_chain_key(room: &Room) -> Result<Vec<u8>, ExpectedError> {
     })
 }
 
+fn lab_bytes(t: &Transcript, name: &'static str) -> Result<Expected, ExpectedError> {
+    Ok(Expected::Bytes(bytes(t, name)?))
+}
+
+/// A lab's run, refused unless its own checks and its normal run's truth
+/// check passed.
+fn checked_lab(room: &Room, lab: Lab) -> Result<Transcript, ExpectedError> {
+    let t = crate::labs::run(
+        lab,
+        crate::engine::RunOptions {
+            seed: room.seed(),
+            one_time_prekey: false,
+        },
+    )?;
+    let passed = t.lab.as_ref().is_some_and(|l| l.checks_passed());
+    if !passed {
+        return Err(ExpectedError::Unchecked("the lab"));
+    }
+    Ok(t)
+}
+
+/// What the server that forged SPK_B computes, from the lab
+/// forged-signed-prekey, and whether its guess is Alice's chain key (the
+/// lab compares it with the one in Alice's libsignal session).
+fn server_learns(room: &Room) -> Result<Vec<(&'static str, Expected)>, ExpectedError> {
+    let t = checked_lab(room, Lab::ForgedSignedPrekey)?;
+    let Some(LabDetails::ForgedPrekey {
+        server_derives_key, ..
+    }) = t.lab.as_ref().map(|l| &l.details)
+    else {
+        return Err(ExpectedError::MissingValue("the lab's outcome"));
+    };
+    Ok(vec![
+        ("attacker.DH1", lab_bytes(&t, "attacker.DH1")?),
+        ("attacker.DH3", lab_bytes(&t, "attacker.DH3")?),
+        ("attacker.chain_key", lab_bytes(&t, "attacker.chain_key")?),
+        (
+            "attacker.has_alices_key",
+            Expected::Text(server_derives_key.to_string()),
+        ),
+    ])
+}
+
+/// The harvest lab's keys: PQXDH's KDF without SS, and classical X3DH.
+fn harvest(room: &Room) -> Result<Vec<(&'static str, Expected)>, ExpectedError> {
+    let t = checked_lab(room, Lab::HarvestNowDecryptLater)?;
+    Ok(vec![
+        ("attacker.root_key", lab_bytes(&t, "attacker.root_key")?),
+        ("x3dh.root_key", lab_bytes(&t, "x3dh.root_key")?),
+        ("x3dh.chain_key", lab_bytes(&t, "x3dh.chain_key")?),
+    ])
+}
+
+/// The root and chain keys of the conversation's first two DH ratchet
+/// steps: Alice's at set-up (message 1's chain) and Bob's as message 1
+/// arrives (message 2's). The conversation compares both with the root and
+/// chain keys libsignal's sessions hold.
+fn ratchet_steps(seed: u64) -> Result<Vec<(&'static str, Expected)>, ExpectedError> {
+    let c = conversation::run(ConversationOptions {
+        seed,
+        messages: 2,
+        pattern: Pattern::PingPong,
+        ..ConversationOptions::default()
+    })?;
+    if !c.checks_passed() {
+        return Err(ExpectedError::Unchecked("the conversation"));
+    }
+    let step = |index: usize| -> Result<([u8; 32], [u8; 32]), ExpectedError> {
+        let m = c
+            .message(index)
+            .ok_or(ExpectedError::MissingValue("a message"))?;
+        let root = m
+            .root_key
+            .ok_or(ExpectedError::MissingValue("a DH ratchet step"))?;
+        Ok((root, m.chain_key))
+    };
+    let ((root_1, chain_a1), (root_2, chain_b1)) = (step(1)?, step(2)?);
+    Ok(vec![
+        ("root_key.1", Expected::Bytes(root_1.to_vec())),
+        ("chain_key.A1", Expected::Bytes(chain_a1.to_vec())),
+        ("root_key.2", Expected::Bytes(root_2.to_vec())),
+        ("chain_key.B1", Expected::Bytes(chain_b1.to_vec())),
+    ])
+}
+
+/// The thefts 30_ledger asks about: (value, pattern, messages, victim, K).
+pub const THEFTS: [(&str, Pattern, usize, Party, usize); 5] = [
+    ("ping_pong.bob.6", Pattern::PingPong, 12, Party::Bob, 6),
+    ("ping_pong.alice.6", Pattern::PingPong, 12, Party::Alice, 6),
+    ("bursts.bob.5", Pattern::Bursts, 18, Party::Bob, 5),
+    ("bursts.alice.8", Pattern::Bursts, 18, Party::Alice, 8),
+    (
+        "alice_only.alice.4",
+        Pattern::AliceOnly,
+        10,
+        Party::Alice,
+        4,
+    ),
+];
+
+/// The messages the ledger marks as read, for each theft: decided by trying
+/// to derive the keys and decrypt, and checked against the real keys.
+fn ledgers(seed: u64) -> Result<Vec<(&'static str, Expected)>, ExpectedError> {
+    let mut values = Vec::new();
+    for (name, pattern, messages, who, at) in THEFTS {
+        let c = conversation::run(ConversationOptions {
+            seed,
+            messages,
+            pattern,
+            compromise: Some(Compromise { at, who }),
+            ..ConversationOptions::default()
+        })?;
+        if !c.checks_passed() || c.ledger.len() != messages {
+            return Err(ExpectedError::Unchecked("the ledger"));
+        }
+        let read: Vec<String> = c
+            .ledger
+            .iter()
+            .filter(|e| e.attacker_reads)
+            .map(|e| e.index.to_string())
+            .collect();
+        let text = if read.is_empty() {
+            "none".to_string()
+        } else {
+            read.join(", ")
+        };
+        values.push((name, Expected::Text(text)));
+    }
+    Ok(values)
+}
+
 /// The nonces of a four-segment file, and of one segment far into a stream.
 fn nonces() -> Vec<(&'static str, Expected)> {
     let nonce = |index: u32, last: bool| Expected::Bytes(stream::nonce(index, last).to_vec());
@@ -421,6 +583,42 @@ mod tests {
         assert_eq!(
             format!("{first}{second}"),
             "300354477692869396892869876765458257569162576843440918079131"
+        );
+    }
+
+    fn texts(expectations: &Expectations, exercise: &str) -> Vec<(&'static str, String)> {
+        expectations
+            .for_exercise(exercise)
+            .iter()
+            .filter_map(|(name, v)| match v {
+                Expected::Text(t) => Some((*name, t.clone())),
+                Expected::Bytes(_) => None,
+            })
+            .collect()
+    }
+
+    /// The ledger's answers show what Part V, chapter 4 explains: a theft
+    /// right after the victim sent K costs K+1, right after it received K
+    /// costs K+1 and K+2, in runs of three up to two runs, and a one-sided
+    /// conversation never heals. So the exercise cannot be passed by
+    /// guessing "the next message".
+    #[test]
+    fn the_ledger_answers_show_how_a_session_heals() {
+        let expectations = Expectations::compute(7).unwrap();
+        assert_eq!(
+            texts(&expectations, "30_ledger"),
+            [
+                ("ping_pong.bob.6", "7".to_string()),
+                ("ping_pong.alice.6", "7, 8".to_string()),
+                ("bursts.bob.5", "6, 7, 8, 9".to_string()),
+                ("bursts.alice.8", "9, 10, 11, 12".to_string()),
+                ("alice_only.alice.4", "5, 6, 7, 8, 9, 10".to_string()),
+            ]
+        );
+        assert_eq!(
+            texts(&expectations, "18_server_learns"),
+            [("attacker.has_alices_key", "false".to_string())],
+            "DH1 and DH3 alone do not give Alice's chain key"
         );
     }
 

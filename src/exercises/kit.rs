@@ -4,24 +4,29 @@
 //!
 //! Every random draw here is the engine's, in the engine's order, so that a
 //! correct exercise prints exactly the bytes `pqxdh-lab transcript` shows for
-//! the same seed. (The tests below hold this file to that.)
+//! the same seed. (The tests below hold this file to that.) The exercises
+//! that follow the labs and the conversation start from what those runs
+//! made: a lab's transcript (`pqxdh-lab lab NAME`), or the keys in
+//! libsignal's own sessions.
 
 use std::fmt::Display;
 
 use futures::executor::block_on;
 use libsignal_protocol::kem::{self, KeyType};
 use libsignal_protocol::{
-    IdentityKey, IdentityKeyPair, InMemSignalProtocolStore, KeyPair, PublicKey, SessionStore,
-    process_prekey_bundle,
+    IdentityKey, IdentityKeyPair, InMemSignalProtocolStore, KeyPair, PrivateKey, PublicKey,
+    SessionStore, process_prekey_bundle,
 };
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha20Rng;
 
+use crate::conversation::{self, ConversationOptions, Party, Pattern};
 use crate::engine::keys::{AliceKeys, BobIds, BobKeys, random_registration_id};
 use crate::engine::{
     ALICE_STREAM, BOB_STREAM, HANDSHAKE_STREAM, RunOptions, ServerBundle, address, demo_now,
-    fetch_and_verify, rng_stream,
+    fetch_and_verify, handshake_sessions, rng_stream, session_state,
 };
+use crate::labs::{self, Lab};
 use crate::room;
 use crate::transcript::Transcript;
 
@@ -60,11 +65,57 @@ pub fn show_text(name: &str, value: impl Display) {
     println!("{name} = {value}");
 }
 
+/// Prints a list of message numbers the way the checker reads it:
+/// `NAME = 4, 5, 6`, or `NAME = none` for an empty list.
+pub fn show_messages(name: &str, messages: &[usize]) {
+    if messages.is_empty() {
+        show_text(name, "none");
+    } else {
+        let list: Vec<String> = messages.iter().map(usize::to_string).collect();
+        show_text(name, list.join(", "));
+    }
+}
+
 /// Bob's public keys as Alice has them from the verified bundle.
 pub struct BobPublic {
     pub ik_b: IdentityKey,
     pub spk_b: PublicKey,
     pub pqspk_b: kem::PublicKey,
+}
+
+/// What a server that put its own SPK_M where SPK_B was has, once an Alice
+/// who did not check the signature has sent her first message (lab
+/// forged-signed-prekey).
+pub struct ForgedSignedPrekey {
+    /// The server's own key pair; its public half is in the forged bundle.
+    pub spk_m: KeyPair,
+    /// Alice's identity key, public.
+    pub ik_a: PublicKey,
+    /// Alice's ephemeral key EK_A, the base key of her first message.
+    pub ek_a: PublicKey,
+    /// The chain key in Alice's session with SPK_M. For comparison only: the
+    /// server never sees it.
+    pub alice_chain_key: Vec<u8>,
+}
+
+/// The first ratchet key pairs of the conversation, read from libsignal's
+/// own sessions (its API has no getter for a ratchet private key).
+pub struct FirstRatchetKeys {
+    /// A1: Alice's, drawn as she set up her session; message 1 carries its
+    /// public half.
+    pub a1: KeyPair,
+    /// B1: Bob's, drawn as message 1 arrived; his reply, message 2, carries
+    /// its public half.
+    pub b1: KeyPair,
+}
+
+fn key_pair(private: &[u8], what: &str) -> KeyPair {
+    let private = PrivateKey::deserialize(private)
+        .unwrap_or_else(|e| panic!("libsignal's session holds a valid {what}: {e}"));
+    let public = private
+        .public_key()
+        .unwrap_or_else(|e| panic!("{what} has a public key: {e}"));
+    KeyPair::new(public, private)
 }
 
 impl Room {
@@ -243,6 +294,74 @@ impl Room {
         bundles.shuffle(&mut rng_stream(self.seed, SHUFFLE_STREAM));
         bundles
     }
+
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            seed: self.seed,
+            one_time_prekey: false,
+        }
+    }
+
+    /// A lab's run for this seed, as `pqxdh-lab lab NAME` shows it.
+    pub fn lab(&self, lab: Lab) -> Transcript {
+        labs::run(lab, self.options()).unwrap_or_else(|e| panic!("the lab {lab:?} runs: {e}"))
+    }
+
+    /// The server's SPK_M and what it sees of Alice, from the lab
+    /// forged-signed-prekey.
+    pub fn forged_signed_prekey(&self) -> ForgedSignedPrekey {
+        let t = self.lab(Lab::ForgedSignedPrekey);
+        let bytes = |name: &str| {
+            t.value(name)
+                .unwrap_or_else(|| panic!("the lab has no value {name}"))
+                .bytes
+                .clone()
+        };
+        let public = |name: &str| {
+            PublicKey::deserialize(&bytes(name))
+                .unwrap_or_else(|e| panic!("{name} is a public key: {e}"))
+        };
+        ForgedSignedPrekey {
+            spk_m: key_pair(&bytes("SPK_M.priv"), "SPK_M.priv"),
+            ik_a: public("IK_A"),
+            ek_a: public("EK_A"),
+            alice_chain_key: bytes("chain_key"),
+        }
+    }
+
+    /// A1 and B1, from Alice's session before her first message and Bob's
+    /// right after he decrypted it.
+    pub fn first_ratchet_keys(&self) -> FirstRatchetKeys {
+        let sessions = handshake_sessions(self.options()).expect("the handshake runs");
+        let alice = session_state::read(
+            &sessions
+                .alice_session_before_first_message
+                .serialize()
+                .expect("a session serializes"),
+        );
+        let bob = block_on(sessions.bob_store.load_session(&address("alice")))
+            .expect("the in-memory store reads")
+            .expect("Bob has a session with Alice after message 1");
+        let bob = session_state::read(&bob.serialize().expect("a session serializes"));
+        FirstRatchetKeys {
+            a1: key_pair(&alice.sender_ratchet_private, "A1's private key"),
+            b1: key_pair(&bob.sender_ratchet_private, "B1's private key"),
+        }
+    }
+
+    /// Who sends each message of a conversation in this pattern: entry `i`
+    /// is the sender of message `i + 1`.
+    pub fn senders(&self, pattern: Pattern, messages: usize) -> Vec<Party> {
+        conversation::run(ConversationOptions {
+            seed: self.seed,
+            messages,
+            pattern,
+            ..ConversationOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("the conversation runs: {e}"))
+        .schedule
+        .senders
+    }
 }
 
 #[cfg(test)]
@@ -283,6 +402,41 @@ mod tests {
                 .unwrap();
             assert_eq!((ss.to_vec(), ct.to_vec()), (bytes("SS"), bytes("CT")));
         }
+    }
+
+    /// The exercises after the labs and the conversation start from the very
+    /// keys those runs used.
+    #[test]
+    fn the_kit_hands_out_the_keys_of_the_lab_and_the_conversation() {
+        let room = Room::with_seed(7);
+        let t = room.transcript();
+        let lab = room.lab(Lab::ForgedSignedPrekey);
+        let forged = room.forged_signed_prekey();
+        let serialized = |key: &PublicKey| key.serialize().to_vec();
+        assert_eq!(
+            serialized(&forged.spk_m.public_key),
+            lab.value("SPK_M").unwrap().bytes
+        );
+        assert_eq!(serialized(&forged.ik_a), t.value("IK_A").unwrap().bytes);
+        assert_eq!(serialized(&forged.ek_a), t.value("EK_A").unwrap().bytes);
+        assert_eq!(
+            forged.alice_chain_key,
+            lab.value("chain_key").unwrap().bytes
+        );
+
+        let keys = room.first_ratchet_keys();
+        let c = conversation::run(ConversationOptions {
+            seed: 7,
+            messages: 2,
+            ..ConversationOptions::default()
+        })
+        .unwrap();
+        assert_eq!(serialized(&keys.a1.public_key), c.messages[0].ratchet_key);
+        assert_eq!(serialized(&keys.b1.public_key), c.messages[1].ratchet_key);
+
+        let senders = room.senders(Pattern::Bursts, 7);
+        use Party::{Alice, Bob};
+        assert_eq!(senders, [Alice, Alice, Alice, Bob, Bob, Bob, Alice]);
     }
 
     #[test]
