@@ -194,6 +194,14 @@ impl App {
                 Ok(())
             }
             Action::NextAttacker => screen.next_compromise(),
+            Action::NextParty => {
+                let shown = self.focus.unwrap_or_else(|| match screen.acting_party() {
+                    crate::conversation::Party::Alice => Actor::Alice,
+                    crate::conversation::Party::Bob => Actor::Bob,
+                });
+                self.focus = Some(next_party(shown));
+                Ok(())
+            }
             Action::NextPattern => screen.next_pattern(),
             Action::OpenInspector => {
                 self.overlay = Overlay::Details { scroll: 0 };
@@ -216,7 +224,6 @@ impl App {
             | Action::OpenLabList
             | Action::RunLab
             | Action::CloseLab
-            | Action::NextParty
             | Action::OpenConversation
             | Action::SelectNext
             | Action::SelectPrevious
@@ -389,14 +396,7 @@ impl App {
             Action::CloseLab => self.close_lab(),
             // Conversation-only actions have no binding on the handshake screen.
             Action::CloseConversation | Action::NextAttacker | Action::NextPattern => {}
-            Action::NextParty => {
-                self.focus = Some(match self.shown_party() {
-                    Actor::Alice => Actor::Server,
-                    // An attack lab's attacker stands in the server's column.
-                    Actor::Server | Actor::Attacker => Actor::Bob,
-                    Actor::Bob => Actor::Alice,
-                })
-            }
+            Action::NextParty => self.focus = Some(next_party(self.shown_party())),
             Action::ToggleHex => self.full_hex = !self.full_hex,
             Action::ToggleHelp => {
                 self.overlay = match self.overlay {
@@ -431,5 +431,15 @@ impl App {
             }
             Err(e) => self.status = Some(format!("the run with seed {} failed: {e}", options.seed)),
         }
+    }
+}
+
+/// The party a small screen shows after `shown`: Alice, the server, Bob.
+fn next_party(shown: Actor) -> Actor {
+    match shown {
+        Actor::Alice => Actor::Server,
+        // An attack lab's attacker stands in the server's column.
+        Actor::Server | Actor::Attacker => Actor::Bob,
+        Actor::Bob => Actor::Alice,
     }
 }

@@ -62,6 +62,15 @@ impl ConversationScreen {
         &self.conversation.messages[index - 1]
     }
 
+    /// Who acts at the current event: the sender, or the receiver.
+    pub fn acting_party(&self) -> Party {
+        let m = self.message();
+        match self.current_event() {
+            Event::Send(_) => m.from,
+            Event::Deliver(_) => m.from.peer(),
+        }
+    }
+
     pub fn ledger(&self, index: usize) -> Option<&LedgerEntry> {
         self.conversation.ledger.iter().find(|e| e.index == index)
     }

@@ -101,7 +101,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "next party, where the screen shows one at a time",
         // Shown in the footer only where it does something (ui/footer.rs).
         hint: None,
-        contexts: MAIN,
+        contexts: SCREENS,
         action: Action::NextParty,
     },
     Binding {

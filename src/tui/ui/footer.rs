@@ -15,7 +15,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, layout: Layout, theme: &Th
     let mut spans = Vec::new();
     let mut used = 0usize;
     // One party at a time: first say how to see the others.
-    if layout == Layout::OneParty && app.context() == Context::Main {
+    if layout == Layout::OneParty
+        && matches!(
+            app.context(),
+            Context::Main | Context::Lab | Context::Conversation
+        )
+    {
         let key = keymap::key_for(Action::NextParty, Context::Main);
         let hint = format!(" {key} next party ");
         used += hint.chars().count();

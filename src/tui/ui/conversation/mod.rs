@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Layout;
-use crate::conversation::{Event, Party};
+use crate::conversation::Party;
 use crate::transcript::Actor;
 use crate::tui::app::App;
 use crate::tui::conversation::ConversationScreen;
@@ -61,12 +61,7 @@ pub fn draw(
                 columns::draw(frame, columns_area, screen, theme);
             } else {
                 // The party the event is about: the sender, or the receiver.
-                let m = screen.message();
-                let acting = match screen.current_event() {
-                    Event::Send(_) => m.from,
-                    Event::Deliver(_) => m.from.peer(),
-                };
-                let party = app.focus.unwrap_or(match acting {
+                let party = app.focus.unwrap_or(match screen.acting_party() {
                     Party::Alice => Actor::Alice,
                     Party::Bob => Actor::Bob,
                 });
