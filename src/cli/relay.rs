@@ -105,7 +105,10 @@ fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     // The first line is the one to read out (and the one tests parse).
     println!("pqxdh-lab relay: students use --relay {main}");
     if urls.len() > 1 {
-        println!("  other addresses of this computer: {}", urls[1..].join(", "));
+        println!(
+            "  other addresses of this computer: {}",
+            urls[1..].join(", ")
+        );
     }
     if local.ip().is_loopback() {
         println!(

@@ -752,22 +752,22 @@ fn trust(folders: Folders, args: TrustArgs) -> Result<ExitCode, String> {
 fn inspect(args: InspectArgs) -> Result<ExitCode, String> {
     let path = &args.path;
     let context = format!("inspect {}", escaped_path(path));
-    let whole = if is_url(path) {
-        let url = path.to_string_lossy();
-        Some(
-            HttpRelay::new(&url)
-                .and_then(|relay| Ok((format!("{}: a relay server", relay.url()), relay.summary()?))),
-        )
-    } else if path.is_dir() {
-        Some(DirRelay::existing(path).and_then(|relay| {
-            Ok((
-                format!("{}: a relay folder", escaped_path(path)),
-                relay.summary()?,
-            ))
-        }))
-    } else {
-        None
-    };
+    let whole =
+        if is_url(path) {
+            let url = path.to_string_lossy();
+            Some(HttpRelay::new(&url).and_then(|relay| {
+                Ok((format!("{}: a relay server", relay.url()), relay.summary()?))
+            }))
+        } else if path.is_dir() {
+            Some(DirRelay::existing(path).and_then(|relay| {
+                Ok((
+                    format!("{}: a relay folder", escaped_path(path)),
+                    relay.summary()?,
+                ))
+            }))
+        } else {
+            None
+        };
     if let Some(whole) = whole {
         let (what, summary) = match whole {
             Ok(found) => found,

@@ -108,10 +108,7 @@ mod tests {
         let tickets: Vec<Ticket> = (0..CONNECTIONS_PER_ADDRESS)
             .map(|_| admission.admit(ip).unwrap())
             .collect();
-        assert_eq!(
-            admission.admit(ip).err(),
-            Some(Refused::TooManyConnections)
-        );
+        assert_eq!(admission.admit(ip).err(), Some(Refused::TooManyConnections));
         // Another address is not affected.
         assert!(admission.admit("127.0.0.2".parse().unwrap()).is_ok());
         drop(tickets);

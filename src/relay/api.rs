@@ -233,10 +233,9 @@ pub fn handle(shared: &Shared, conn: &mut Connection, req: &Request) -> Answer {
         ("GET", Route::Blob(id)) => download(shared, &address, id),
         ("DELETE", Route::Blob(id)) => match shared.relay.delete_blob(id) {
             Ok(()) => {
-                shared.activity.record(
-                    &address,
-                    format!("deleted blob {}", shown_blob_id(id)),
-                );
+                shared
+                    .activity
+                    .record(&address, format!("deleted blob {}", shown_blob_id(id)));
                 no_content().into()
             }
             Err(e) => relay_error(e, &address).into(),
@@ -360,7 +359,11 @@ fn small_body(
     match read {
         Ok(bytes) => Ok(bytes),
         Err(e) if http::too_large(&e) => Err(too_large(what, limit)),
-        Err(e) => Err(refuse(400, "bad_request", format!("the {what} did not arrive: {e}"))),
+        Err(e) => Err(refuse(
+            400,
+            "bad_request",
+            format!("the {what} did not arrive: {e}"),
+        )),
     }
 }
 

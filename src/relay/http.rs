@@ -202,7 +202,10 @@ impl Connection {
 }
 
 fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 fn to_request(parsed: &httparse::Request, peer: SocketAddr) -> Result<Request, HeadError> {
@@ -307,7 +310,11 @@ pub struct TooLarge {
 
 impl std::fmt::Display for TooLarge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the body is larger than the {} bytes allowed", self.limit)
+        write!(
+            f,
+            "the body is larger than the {} bytes allowed",
+            self.limit
+        )
     }
 }
 

@@ -211,7 +211,11 @@ fn serve(shared: &Shared, stream: TcpStream) {
             return;
         }
         Err(HeadError::TimedOut) => {
-            let _ = conn.respond(refuse(408, "timeout", "the request's headers took too long"));
+            let _ = conn.respond(refuse(
+                408,
+                "timeout",
+                "the request's headers took too long",
+            ));
             return;
         }
     };

@@ -240,7 +240,14 @@ mod tests {
             &sig
         ));
         assert!(!verify(ik.identity_key(), "DELETE", &path, "n2", b"", &sig));
-        assert!(!verify(ik.identity_key(), "DELETE", &path, "n1", b"x", &sig));
+        assert!(!verify(
+            ik.identity_key(),
+            "DELETE",
+            &path,
+            "n1",
+            b"x",
+            &sig
+        ));
         let other = IdentityKeyPair::generate(&mut rng);
         assert!(!verify(
             other.identity_key(),
@@ -250,14 +257,7 @@ mod tests {
             b"",
             &sig
         ));
-        assert!(!verify(
-            ik.identity_key(),
-            "DELETE",
-            &path,
-            "n1",
-            b"",
-            "zz"
-        ));
+        assert!(!verify(ik.identity_key(), "DELETE", &path, "n1", b"", "zz"));
     }
 
     #[test]

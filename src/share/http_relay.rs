@@ -123,11 +123,10 @@ impl HttpRelay {
             match reply.status {
                 429 | 503 if attempt < BUSY_RETRIES => {
                     attempt += 1;
-                    let wait = reply
-                        .retry_after
-                        .map_or(Duration::from_millis(100 * u64::from(attempt.min(5))), |s| {
-                            Duration::from_secs(s.min(2))
-                        });
+                    let wait = reply.retry_after.map_or(
+                        Duration::from_millis(100 * u64::from(attempt.min(5))),
+                        |s| Duration::from_secs(s.min(2)),
+                    );
                     thread::sleep(wait);
                 }
                 401 if signed_by.is_some() && !fresh_nonce_tried => {
@@ -211,8 +210,9 @@ impl HttpRelay {
             return Err(self.refused(reply, None));
         }
         let bytes = self.bytes(reply, MAX_JSON_BYTES, "answer")?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| self.server_error(status, format!("its answer is not what was asked: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| {
+            self.server_error(status, format!("its answer is not what was asked: {e}"))
+        })
     }
 
     /// The server's reason for a refusal.
@@ -221,9 +221,7 @@ impl HttpRelay {
         let bytes = self.bytes(reply, 64 * 1024, "answer")?;
         let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
             error: String::new(),
-            message: format!(
-                "HTTP {status} without a reason (is this a pqxdh-lab relay at all?)"
-            ),
+            message: format!("HTTP {status} without a reason (is this a pqxdh-lab relay at all?)"),
         });
         Ok((status, body))
     }
