@@ -15,7 +15,7 @@ use crate::share::summary::{
 use super::activity::{Activity, Event, Seen, Transfer, now};
 
 /// How many events the page lists.
-const EVENTS_SHOWN: usize = 14;
+const EVENTS_SHOWN: usize = 12;
 
 #[derive(Debug, Serialize)]
 pub struct View {
