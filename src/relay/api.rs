@@ -500,7 +500,7 @@ fn upload(shared: &Shared, conn: &mut Connection, req: &Request, id: &str) -> Re
         Ok(body) => body,
         Err(e) => return bad_request(format!("the upload did not start: {e}")),
     };
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = vec![0u8; 1 << 20];
     let mut total = 0u64;
     let copied: io::Result<()> = loop {
         match body.read(&mut buf) {

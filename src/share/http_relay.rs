@@ -46,9 +46,15 @@ const STALL_TIMEOUT: Duration = Duration::from_secs(60);
 const BUSY_RETRIES: u32 = 40;
 /// Largest JSON answer read (a summary of a busy classroom relay).
 const MAX_JSON_BYTES: u64 = 32 << 20;
-/// Segments in flight between an upload's writer and its request thread:
-/// the memory an upload holds is this many segments.
-const UPLOAD_QUEUE: usize = 4;
+/// An upload hands its request thread pieces of this size (the STREAM
+/// segments written, gathered): fewer, larger hand-overs and socket writes.
+const UPLOAD_PIECE: usize = 1 << 20;
+/// Pieces in flight between an upload's writer and its request thread: with
+/// the one being filled, an upload holds about three pieces of memory.
+const UPLOAD_QUEUE: usize = 2;
+/// ureq's buffers for reading and writing a connection (its default is 128
+/// KiB): a blob moves in fewer, larger system calls.
+const IO_BUFFER: usize = 1 << 20;
 
 /// A relay at `http://HOST:PORT`.
 pub struct HttpRelay {
@@ -78,6 +84,8 @@ impl HttpRelay {
             .timeout_per_read(Some(STALL_TIMEOUT))
             .timeout_per_write(Some(STALL_TIMEOUT))
             .max_redirects(0)
+            .input_buffer_size(IO_BUFFER)
+            .output_buffer_size(IO_BUFFER)
             .user_agent(concat!("pqxdh-lab/", env!("CARGO_PKG_VERSION")))
             .build();
         Ok(Self {
@@ -541,9 +549,11 @@ impl Read for ChannelReader {
     }
 }
 
-/// A blob going up: each write is queued for the thread that sends the
-/// request body (at most [`UPLOAD_QUEUE`] segments wait).
+/// A blob going up: writes are gathered into pieces of [`UPLOAD_PIECE`]
+/// bytes, each queued for the thread that sends the request body (at most
+/// [`UPLOAD_QUEUE`] wait).
 struct HttpUpload {
+    pending: Vec<u8>,
     pieces: Option<SyncSender<Piece>>,
     request: Option<JoinHandle<RelayResult<()>>>,
 }
@@ -585,9 +595,31 @@ impl HttpUpload {
             ))
         });
         Self {
+            pending: Vec::with_capacity(UPLOAD_PIECE),
             pieces: Some(pieces),
             request: Some(request),
         }
+    }
+
+    /// Hands the gathered bytes to the request thread.
+    fn hand_over(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let piece = std::mem::replace(&mut self.pending, Vec::with_capacity(UPLOAD_PIECE));
+        let sent = match &self.pieces {
+            Some(pieces) => pieces.send(Piece::Data(piece)).is_ok(),
+            None => false,
+        };
+        if sent {
+            return Ok(());
+        }
+        // The request ended early: the server refused, or the connection broke.
+        let reason = match self.outcome() {
+            Err(e) => e.to_string(),
+            Ok(()) => "the relay ended the upload early".into(),
+        };
+        Err(io::Error::other(reason))
     }
 
     /// The request thread's outcome (it has ended, or is made to end).
@@ -607,19 +639,11 @@ impl HttpUpload {
 
 impl Write for HttpUpload {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let sent = match &self.pieces {
-            Some(pieces) => pieces.send(Piece::Data(data.to_vec())).is_ok(),
-            None => false,
-        };
-        if sent {
-            return Ok(data.len());
+        self.pending.extend_from_slice(data);
+        if self.pending.len() >= UPLOAD_PIECE {
+            self.hand_over()?;
         }
-        // The request ended early: the server refused, or the connection broke.
-        let reason = match self.outcome() {
-            Err(e) => e.to_string(),
-            Ok(()) => "the relay ended the upload early".into(),
-        };
-        Err(io::Error::other(reason))
+        Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -629,6 +653,13 @@ impl Write for HttpUpload {
 
 impl BlobUpload for HttpUpload {
     fn finish(mut self: Box<Self>) -> RelayResult<()> {
+        if let Err(e) = self.hand_over() {
+            return Err(RelayError::Dropped {
+                url: String::new(),
+                what: "upload",
+                reason: e.to_string(),
+            });
+        }
         if let Some(pieces) = &self.pieces {
             // If the thread is gone, `outcome` says why.
             let _ = pieces.send(Piece::End);
