@@ -724,3 +724,38 @@ fn a_download_cut_off_keeps_nothing_and_the_errors_say_what_happened() {
     ));
     assert!(err.contains("plain HTTP only"), "{err}");
 }
+
+/// The classroom's last step: the instructor changes a byte of a blob in
+/// the relay's folder; the recipient's receive refuses it and keeps nothing.
+#[test]
+fn a_blob_tampered_with_on_the_server_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let server = Server::start(&d.join("relay"));
+    let (a, b) = (d.join("a"), d.join("b"));
+    ok(share(&server.url, &a, &["init", "alice"]));
+    ok(share(&server.url, &b, &["init", "bob"]));
+    let picture = d.join("picture.bin");
+    fs::write(&picture, vec![9u8; 200_000]).unwrap();
+    ok(share(
+        &server.url,
+        &a,
+        &["send", "--from", "alice", "--to", "bob", p(&picture)],
+    ));
+    let blobs = files_under(&d.join("relay/blobs"));
+    assert_eq!(blobs.len(), 1, "{blobs:?}");
+    let blob = d.join("relay/blobs").join(&blobs[0]);
+    let mut bytes = fs::read(&blob).unwrap();
+    bytes[5000] ^= 0x01;
+    fs::write(&blob, bytes).unwrap();
+
+    let err = fails(share(
+        &server.url,
+        &b,
+        &["receive", "--as", "bob", "--out", p(&d.join("got"))],
+    ));
+    assert!(err.contains("the encrypted file is damaged"), "{err}");
+    assert!(err.contains("stays on the relay"), "{err}");
+    assert_eq!(files_under(&d.join("got")), Vec::<String>::new());
+    assert_eq!(files_under(&d.join("relay/inbox/bob")).len(), 1);
+}

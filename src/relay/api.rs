@@ -291,6 +291,7 @@ fn stored_identity(shared: &Shared, name: &str) -> Option<IdentityKey> {
     IdentityKey::decode(&bundle.identity_key).ok()
 }
 
+// ANCHOR: check_signed
 /// Checks that the request is signed by `key` on a fresh nonce.
 fn check_signed(
     shared: &Shared,
@@ -327,6 +328,7 @@ fn check_signed(
     }
     Ok(())
 }
+// ANCHOR_END: check_signed
 
 /// Checks that a request about NAME's inbox comes from NAME.
 fn check_owner(shared: &Shared, req: &Request, name: &str, body: &[u8]) -> Result<(), Response> {

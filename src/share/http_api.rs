@@ -62,6 +62,7 @@ pub const SIGNED_LABEL: &str = "pqxdh-lab relay request v1";
 ///
 /// The method and path cannot hold a line break (the server refuses them
 /// first), so the lines cannot be shifted against each other.
+// ANCHOR: signed_text
 pub fn signed_text(method: &str, path: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
     format!(
         "{SIGNED_LABEL}\n{method}\n{path}\n{nonce}\n{}",
@@ -69,6 +70,7 @@ pub fn signed_text(method: &str, path: &str, nonce: &str, body: &[u8]) -> Vec<u8
     )
     .into_bytes()
 }
+// ANCHOR_END: signed_text
 
 /// Signs a request with NAME's identity key: (nonce header, signature header).
 pub fn sign<R: Rng + CryptoRng>(
