@@ -35,9 +35,14 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Self {
+        Self::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, args: &[&str]) -> Self {
         let mut child = bin()
             .args(["relay", "serve", "--listen", "127.0.0.1:0", "--dir"])
             .arg(dir)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -758,4 +763,32 @@ fn a_blob_tampered_with_on_the_server_is_refused() {
     assert!(err.contains("stays on the relay"), "{err}");
     assert_eq!(files_under(&d.join("got")), Vec::<String>::new());
     assert_eq!(files_under(&d.join("relay/inbox/bob")).len(), 1);
+}
+
+#[test]
+fn a_file_larger_than_the_relay_accepts_is_refused_with_the_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let server = Server::start_with(&d.join("relay"), &["--max-file-mib", "1"]);
+    let home = d.join("home");
+    ok(share(&server.url, &home, &["init", "alice"]));
+    ok(share(&server.url, &home, &["init", "bob"]));
+    let big = d.join("big.bin");
+    fs::write(&big, vec![1u8; 3 << 20]).unwrap();
+    let err = fails(share(
+        &server.url,
+        &home,
+        &["send", "--from", "alice", "--to", "bob", p(&big)],
+    ));
+    assert!(err.contains("at most 1 MiB"), "{err}");
+    wait_for("the server to drop the upload", || {
+        server.view()["transfers"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(files_under(&d.join("relay/blobs")), Vec::<String>::new());
+    assert_eq!(files_under(&d.join("relay/inbox")), Vec::<String>::new());
+    // The server enforces it too, for a client that does not ask first.
+    let mut request =
+        b"PUT /api/blobs/00cc HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n\r\n".to_vec();
+    request.extend(vec![0u8; 1024]);
+    assert_eq!(raw(&server.addr, &request).0, 413);
 }

@@ -8,6 +8,7 @@
 //! live page shows it so that the room sees it too.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -75,7 +76,8 @@ impl Activity {
             address: address.to_string(),
             text,
         };
-        println!("{address:>15}  {}", event.text);
+        // The operator's terminal; a closed or full stdout must not stop the relay.
+        let _ = writeln!(std::io::stdout().lock(), "{address:>15}  {}", event.text);
         let mut events = lock(&self.events);
         if events.len() >= ACTIVITY_EVENTS {
             events.pop_front();

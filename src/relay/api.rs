@@ -18,7 +18,7 @@ use libsignal_protocol::IdentityKey;
 use crate::engine::{ServerBundle, fetch_and_verify};
 use crate::share::envelope::{Envelope, Kind};
 use crate::share::http_api::{
-    self, ErrorBody, InboxList, NonceResponse, Posted, PrekeysLeft, PublishRequest,
+    self, ErrorBody, InboxList, Limits, NonceResponse, Posted, PrekeysLeft, PublishRequest,
     PublishResponse, kind, shown_blob_id,
 };
 use crate::share::names::{Name, is_relay_id};
@@ -125,6 +125,7 @@ enum Route<'a> {
     Style,
     View,
     Summary,
+    Limits,
     Nonce,
     Bundle(&'a str),
     Claim(&'a str),
@@ -158,6 +159,7 @@ fn route(path: &str) -> Result<Route<'_>, Response> {
         ["page.css"] => Route::Style,
         ["api", "view"] => Route::View,
         ["api", "summary"] => Route::Summary,
+        ["api", "limits"] => Route::Limits,
         ["api", "nonce"] => Route::Nonce,
         ["api", "bundles", n] => {
             name(n)?;
@@ -211,6 +213,13 @@ pub fn handle(shared: &Shared, conn: &mut Connection, req: &Request) -> Answer {
             Ok(summary) => json(200, &summary.redacted()).into(),
             Err(e) => relay_error(e, &address).into(),
         },
+        ("GET", Route::Limits) => json(
+            200,
+            &Limits {
+                max_file_bytes: shared.max_blob,
+            },
+        )
+        .into(),
         ("GET", Route::Nonce) => json(
             200,
             &NonceResponse {

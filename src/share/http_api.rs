@@ -16,6 +16,7 @@
 //! GET    /api/inbox/NAME/ID            one envelope                                  signed
 //! DELETE /api/inbox/NAME/ID            delete it                                     signed
 //! GET    /api/summary                  what the relay holds, per user (JSON)
+//! GET    /api/limits                   the largest file it accepts
 //! GET    /                             the live page "what the server sees"
 //! ```
 //!
@@ -136,6 +137,10 @@ pub fn summary_path() -> String {
     "/api/summary".into()
 }
 
+pub fn limits_path() -> String {
+    "/api/limits".into()
+}
+
 // ---- bodies ----------------------------------------------------------------
 
 /// `PUT /api/bundles/NAME`.
@@ -170,6 +175,14 @@ pub struct Posted {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxList {
     pub ids: Vec<String>,
+}
+
+/// `GET /api/limits`: what the relay accepts, so that a client can stop
+/// an upload that is too large with a clear reason, before the server does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// The largest encrypted file (blob), in bytes.
+    pub max_file_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

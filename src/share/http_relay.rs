@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 use ureq::{Agent, Body, SendBody};
 
 use super::http_api::{
-    self, ErrorBody, InboxList, NonceResponse, Posted, PrekeysLeft, PublishRequest,
+    self, ErrorBody, InboxList, Limits, NonceResponse, Posted, PrekeysLeft, PublishRequest,
     PublishResponse, kind,
 };
 use super::names::is_relay_id;
@@ -396,10 +396,13 @@ impl Relay for HttpRelay {
 
     fn upload_blob(&self, blob_id: &str) -> RelayResult<Box<dyn BlobUpload + '_>> {
         check_id(blob_id)?;
+        // Asked first, so that a file too large stops with the reason.
+        let limits: Limits = self.json(self.call("GET", &http_api::limits_path(), &[], None)?)?;
         Ok(Box::new(HttpUpload::start(
             self.agent.clone(),
             self.url.clone(),
             blob_id,
+            limits.max_file_bytes,
         )))
     }
 
@@ -554,12 +557,15 @@ impl Read for ChannelReader {
 /// [`UPLOAD_QUEUE`] wait).
 struct HttpUpload {
     pending: Vec<u8>,
+    /// Bytes written so far, and the most the relay accepts.
+    written: u64,
+    max: u64,
     pieces: Option<SyncSender<Piece>>,
     request: Option<JoinHandle<RelayResult<()>>>,
 }
 
 impl HttpUpload {
-    fn start(agent: Agent, base: String, blob_id: &str) -> Self {
+    fn start(agent: Agent, base: String, blob_id: &str, max: u64) -> Self {
         let (pieces, receiver) = sync_channel(UPLOAD_QUEUE);
         let url = format!("{base}{}", http_api::blob_path(blob_id));
         let blob_id = blob_id.to_string();
@@ -596,6 +602,8 @@ impl HttpUpload {
         });
         Self {
             pending: Vec::with_capacity(UPLOAD_PIECE),
+            written: 0,
+            max,
             pieces: Some(pieces),
             request: Some(request),
         }
@@ -639,6 +647,15 @@ impl HttpUpload {
 
 impl Write for HttpUpload {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.written += data.len() as u64;
+        if self.written > self.max {
+            // Dropped unfinished, the upload is cut off and the relay keeps nothing.
+            return Err(io::Error::other(format!(
+                "the relay accepts encrypted files of at most {} MiB (its operator sets that \
+                 with `relay serve --max-file-mib`)",
+                self.max >> 20
+            )));
+        }
         self.pending.extend_from_slice(data);
         if self.pending.len() >= UPLOAD_PIECE {
             self.hand_over()?;
