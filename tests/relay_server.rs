@@ -597,6 +597,16 @@ fn bad_forged_and_replayed_requests_get_4xx_and_change_nothing() {
         ("replayed inbox list", list, &[401]),
         ("replayed publish", publish, &[401]),
         (
+            "an upload without a body",
+            b"PUT /api/blobs/00dd HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            &[411],
+        ),
+        (
+            "an empty upload",
+            b"PUT /api/blobs/00ee HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            &[400],
+        ),
+        (
             "two framings",
             b"POST /api/inbox/bob HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".to_vec(),
             &[400],

@@ -490,6 +490,13 @@ fn claim(shared: &Shared, address: &str, name: &str) -> Response {
 fn upload(shared: &Shared, conn: &mut Connection, req: &Request, id: &str) -> Response {
     let address = req.peer.ip().to_string();
     let limit = shared.max_blob;
+    if req.framing == http::Framing::Empty {
+        return refuse(
+            411,
+            "bad_request",
+            "an upload needs a body (with a content-length, or in chunks)",
+        );
+    }
     if let http::Framing::Length(n) = req.framing
         && n > limit
     {
@@ -542,6 +549,9 @@ fn upload(shared: &Shared, conn: &mut Connection, req: &Request, id: &str) -> Re
         } else {
             bad_request(format!("the upload did not arrive whole: {e}"))
         };
+    }
+    if total == 0 {
+        return bad_request("an empty file is no encrypted file; nothing was kept");
     }
     if let Err(e) = target.finish() {
         return relay_error(e, &address);
