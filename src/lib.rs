@@ -10,7 +10,8 @@
 //! - [`conversation`] goes on after the handshake, message by message through
 //!   libsignal's sessions, every key recomputed and checked;
 //! - [`share`] sends files end to end through an untrusted relay, and
-//!   [`demo`] draws what that relay holds;
+//!   [`demo`] draws what that relay holds; [`relay`] is that relay as a
+//!   server on the network, with a live page of what it sees;
 //! - [`protobuf`] writes and reads the few protobuf messages all of them use;
 //! - [`labs`] break the handshake on purpose, one attack at a time;
 //! - [`room`] is the workshop's seed, and [`exercises`] the hands-on
@@ -24,6 +25,7 @@ pub mod engine;
 pub mod exercises;
 pub mod labs;
 pub mod protobuf;
+pub mod relay;
 pub mod room;
 pub mod share;
 pub mod transcript;

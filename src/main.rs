@@ -9,7 +9,7 @@ use clap::Parser;
 
 mod cli;
 
-use cli::{Cli, Command, conversation, demo, doctor, exercises, handshake, lab, share};
+use cli::{Cli, Command, conversation, demo, doctor, exercises, handshake, lab, relay, share};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::Conversation(args)) => conversation::run(args),
         Some(Command::Lab(args)) => lab::run(args),
         Some(Command::Share(args)) => share::run(args),
+        Some(Command::Relay(args)) => relay::run(args),
         Some(Command::Demo(args)) => demo::run(args),
         Some(Command::Exercises(args)) => exercises::run(args),
         Some(Command::Doctor(args)) => doctor::run(args),

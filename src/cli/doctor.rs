@@ -10,7 +10,8 @@ use clap::Args;
 use pqxdh_lab::engine::{self, RunOptions};
 use pqxdh_lab::exercises::{Package, Workspace};
 use pqxdh_lab::room::{self, BOOK_SEED};
-use pqxdh_lab::share::DirRelay;
+use pqxdh_lab::share::relay::Relay;
+use pqxdh_lab::share::{DirRelay, HttpRelay};
 use pqxdh_lab::tui::ui::{MIN_HEIGHT, MIN_WIDTH};
 use ratatui::crossterm::{style, terminal};
 use sha2::{Digest, Sha256};
@@ -33,9 +34,9 @@ const ROOMY: (u16, u16) = (120, 30);
 
 #[derive(Debug, Args)]
 pub(crate) struct DoctorArgs {
-    /// The relay folder to test, such as a USB stick or a shared folder.
-    /// Default: PQXDH_LAB_RELAY, else the folder `share` uses.
-    #[arg(long, value_name = "DIR", env = "PQXDH_LAB_RELAY")]
+    /// The relay to test: a folder (a USB stick, a shared folder), or the classroom's
+    /// http://HOST:PORT. Default: PQXDH_LAB_RELAY, else the folder `share` uses.
+    #[arg(long, value_name = "DIR|URL", env = "PQXDH_LAB_RELAY")]
     pub(crate) relay: Option<PathBuf>,
 }
 
@@ -249,8 +250,20 @@ fn exercises_build() -> Finding {
     }
 }
 
-/// A folder relay works only where one can write: create, write, read back, remove.
+/// A relay server must answer; a folder relay works only where one can
+/// write: create, write, read back, remove.
 fn relay(dir: Option<PathBuf>) -> Finding {
+    if let Some(url) = dir.as_ref().and_then(|d| d.to_str())
+        && url.to_ascii_lowercase().starts_with("http")
+    {
+        return match HttpRelay::new(url).and_then(|relay| relay.summary()) {
+            Ok(summary) => ok(format!(
+                "relay server answers: {url} ({} people have keys there)",
+                summary.users.len()
+            )),
+            Err(e) => fix(format!("relay server: {e}")),
+        };
+    }
     let dir = match dir.map_or_else(|| share::data_dir("relay"), Ok) {
         Ok(dir) => dir,
         Err(e) => return fix(format!("relay folder: {e}")),

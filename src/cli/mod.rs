@@ -11,11 +11,12 @@
 //! - `conversation.rs`: `conversation`, the messages after the handshake;
 //! - `demo.rs`: `demo image`;
 //! - `lab.rs`: `lab` (the list) and `lab NAME` (one attack lab);
+//! - `relay.rs`: `relay serve`, the relay over the network;
 //! - `exercises.rs`: `exercises [list | check | watch | hint]`;
 //! - `doctor.rs`: `doctor`, the readiness check;
 //! - `output.rs`: printing results, the same way for every command.
 //!
-//! New families get their own file beside these (`relay`, say), a variant in
+//! New families get their own file beside these, a variant in
 //! [`Command`] and one line in `main.rs`'s dispatch.
 
 pub(crate) mod conversation;
@@ -25,6 +26,7 @@ pub(crate) mod exercises;
 pub(crate) mod handshake;
 pub(crate) mod lab;
 mod output;
+pub(crate) mod relay;
 pub(crate) mod share;
 
 use clap::{Parser, Subcommand};
@@ -84,9 +86,13 @@ pub(crate) enum Command {
     #[command(after_help = lab::LAB_AFTER_HELP)]
     Lab(lab::LabArgs),
 
-    /// Send files end to end encrypted through an untrusted relay folder.
+    /// Send files end to end encrypted through an untrusted relay (a folder, or a server).
     #[command(long_about = share::SHARE_ABOUT, after_help = share::SHARE_EXAMPLES)]
     Share(share::ShareArgs),
+
+    /// Run the relay as a server for a classroom, with a live page of what it sees.
+    #[command(long_about = relay::RELAY_ABOUT, after_help = relay::RELAY_EXAMPLES)]
+    Relay(relay::RelayArgs),
 
     /// Demonstrations that write files you can look at.
     Demo(demo::DemoArgs),

@@ -20,7 +20,8 @@ use pqxdh_lab::share::safety::{known_key, own_key};
 use pqxdh_lab::share::summary::RelaySummary;
 use pqxdh_lab::share::trust::{self, Source};
 use pqxdh_lab::share::{
-    self, Account, DirRelay, HomeError, Name, Relay, SafetyNumber, ShareError, inspect, interrupt,
+    self, Account, DirRelay, HomeError, HttpRelay, Name, Relay, SafetyNumber, ShareError, inspect,
+    interrupt,
 };
 use rand::rand_core::UnwrapErr;
 use rand::rngs::OsRng;
@@ -31,7 +32,8 @@ use super::output;
 pub(crate) const SHARE_ABOUT: &str = "Send files end to end encrypted through an untrusted relay.
 
 Each person has a home folder with their private keys (never shared) and publishes public \
-prekeys on the relay, a plain folder such as a sync folder or a shared drive. Sending a file \
+prekeys on the relay: a plain folder such as a sync folder or a shared drive, or a relay server \
+on the network (`pqxdh-lab relay serve`, then --relay http://HOST:PORT). Sending a file \
 runs PQXDH on first contact (libsignal's process_prekey_bundle), encrypts the file with a fresh \
 key (AES-256-GCM in STREAM segments) onto the relay, and sends the key inside a real libsignal \
 message, the way Signal sends attachments. The relay sees names, sizes and ciphertext; \
@@ -46,6 +48,8 @@ pub(crate) const SHARE_EXAMPLES: &str = "Examples:
   pqxdh-lab share --relay /tmp/relay --home /tmp/homes safety-number --as bob alice
   pqxdh-lab share inspect /tmp/relay
   pqxdh-lab share inspect /tmp/relay/blobs/<id>.blob
+  pqxdh-lab share --relay http://127.0.0.1:8737 --home /tmp/homes init carol
+  pqxdh-lab share inspect http://127.0.0.1:8737
 
 The folders can also come from PQXDH_LAB_RELAY and PQXDH_LAB_HOME; without either, both live \
 in your user data folder (for example ~/.local/share/pqxdh-lab on Linux). One command at a time \
@@ -53,8 +57,9 @@ uses a home: a second one waits. Ctrl-C stops a transfer and leaves no partial f
 
 #[derive(Debug, Args)]
 pub(crate) struct ShareArgs {
-    /// The relay folder (shared between people; holds only public keys and ciphertext).
-    #[arg(long, global = true, value_name = "DIR", env = "PQXDH_LAB_RELAY")]
+    /// The relay: a folder (shared between people), or http://HOST:PORT of `pqxdh-lab relay
+    /// serve`. It holds only public keys and ciphertext.
+    #[arg(long, global = true, value_name = "DIR|URL", env = "PQXDH_LAB_RELAY")]
     pub(crate) relay: Option<PathBuf>,
 
     /// The folder holding each person's private home folder (HOME/NAME, owner-only).
@@ -117,9 +122,10 @@ nothing. With --accept and the number you compared, that key is trusted from now
 session on the old key is archived.")]
     Trust(TrustArgs),
 
-    /// Show what the server sees: in a relay object, or in a whole relay folder.
+    /// Show what the server sees: in a relay object, or in a whole relay (folder or server).
     #[command(after_help = "Examples:\n  pqxdh-lab share inspect /tmp/relay\n  \
-pqxdh-lab share inspect /tmp/relay/inbox/bob/<id>.msg\n\n\
+pqxdh-lab share inspect /tmp/relay/inbox/bob/<id>.msg\n  \
+pqxdh-lab share inspect http://127.0.0.1:8737\n\n\
 No key is used: this is what the relay's operator can read.")]
     Inspect(InspectArgs),
 }
@@ -197,7 +203,8 @@ pub(crate) struct TrustArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// A relay folder, or a file in it: a .bundle, .opk, .msg or .blob.
+    /// A relay folder, a file in it (a .bundle, .opk, .msg or .blob), or a relay server's
+    /// http://HOST:PORT.
     pub(crate) path: PathBuf,
 }
 
@@ -288,15 +295,39 @@ fn waiting_for_home<T>(
 
 /// Where `share` keeps things: the relay, and the folder of everyone's homes.
 struct Folders {
-    relay_dir: PathBuf,
-    relay: DirRelay,
+    /// The relay as the user gave it: a folder, or a server's address.
+    relay_label: String,
+    relay: RelayAt,
     home: PathBuf,
+}
+
+/// A relay folder, or a relay server.
+enum RelayAt {
+    Folder(DirRelay),
+    Server(HttpRelay),
+}
+
+impl RelayAt {
+    fn relay(&self) -> &dyn Relay {
+        match self {
+            Self::Folder(relay) => relay,
+            Self::Server(relay) => relay,
+        }
+    }
+}
+
+/// Whether the user gave a relay server's address rather than a folder.
+fn is_url(path: &Path) -> bool {
+    path.to_str().is_some_and(|p| {
+        let p = p.to_ascii_lowercase();
+        p.starts_with("http://") || p.starts_with("https://")
+    })
 }
 
 impl Folders {
     /// The folders given (flags or environment), else the user's data folder.
     fn open(relay: Option<PathBuf>, home: Option<PathBuf>) -> Result<Self, String> {
-        let relay_dir = match relay {
+        let relay = match relay {
             Some(dir) => dir,
             None => data_dir("relay")?,
         };
@@ -304,12 +335,36 @@ impl Folders {
             Some(dir) => dir,
             None => data_dir("home")?,
         };
-        let relay = DirRelay::open(&relay_dir).map_err(|e| e.to_string())?;
+        let (relay_label, relay) = match relay.to_str() {
+            Some(url) if is_url(&relay) => {
+                let server = HttpRelay::new(url).map_err(|e| e.to_string())?;
+                (server.url().to_string(), RelayAt::Server(server))
+            }
+            _ => (
+                escaped_path(&relay),
+                RelayAt::Folder(DirRelay::open(&relay).map_err(|e| e.to_string())?),
+            ),
+        };
         Ok(Self {
-            relay_dir,
+            relay_label,
             relay,
             home,
         })
+    }
+
+    fn relay(&self) -> &dyn Relay {
+        self.relay.relay()
+    }
+
+    /// Where a waiting message can be found, to discard it by hand.
+    fn message_place(&self, name: &str, id: &str) -> String {
+        match &self.relay {
+            RelayAt::Folder(relay) => format!(
+                "{}; delete that file to discard it",
+                escaped_path(&relay.message_path(name, id))
+            ),
+            RelayAt::Server(relay) => format!("in {name}'s inbox at {}", relay.url()),
+        }
     }
 
     /// NAME's account, once no other command uses NAME's home.
@@ -322,7 +377,7 @@ impl Folders {
         Account::load_waiting(
             &self.home,
             name,
-            &self.relay,
+            self.relay(),
             SystemTime::now,
             rng,
             &mut || waiting_notice(name, &mut told),
@@ -358,7 +413,7 @@ fn init(folders: Folders, args: InitArgs) -> Result<ExitCode, String> {
         };
         make(
             &folders.home,
-            &folders.relay,
+            folders.relay(),
             &name,
             one_time_prekeys,
             &mut rng,
@@ -384,7 +439,7 @@ fn init(folders: Folders, args: InitArgs) -> Result<ExitCode, String> {
              PQSPK id {pqspk} (Kyber1024, signed)\n    \
              {opks} one-time prekeys OPK\n",
         home = escaped_path(&s.home),
-        relay = escaped_path(&folders.relay_dir),
+        relay = folders.relay_label,
         ik = hex::encode(&s.identity_key),
         spk = s.signed_pre_key_id,
         pqspk = s.kyber_pre_key_id,
@@ -418,7 +473,7 @@ fn publish(folders: Folders, args: PublishArgs) -> Result<ExitCode, String> {
            {fresh} fresh one-time prekeys OPK\n  \
          {withdrawn} one-time prekeys still waiting were withdrawn (their private halves deleted);\n  \
          {kept} handed out earlier keep their private halves, for first messages on their way.\n",
-        relay = escaped_path(&folders.relay_dir),
+        relay = folders.relay_label,
         ik = hex::encode(&s.identity_key),
         spk = s.signed_pre_key_id,
         pqspk = s.kyber_pre_key_id,
@@ -553,9 +608,9 @@ fn receive(folders: Folders, args: ReceiveArgs) -> Result<ExitCode, String> {
     for (id, e) in &report.failures {
         note(&format!(
             "pqxdh-lab: {context}: message {id} refused: {}\n  \
-             (it stays on the relay as {}; delete that file to discard it)",
+             (it stays on the relay, {})",
             escaped(&e.to_string()),
-            escaped_path(&folders.relay.message_path(&name, id))
+            folders.message_place(&name, id)
         ));
     }
     printed.map_err(|e| format!("{context}: done, but {e}"))?;
@@ -697,12 +752,28 @@ fn trust(folders: Folders, args: TrustArgs) -> Result<ExitCode, String> {
 fn inspect(args: InspectArgs) -> Result<ExitCode, String> {
     let path = &args.path;
     let context = format!("inspect {}", escaped_path(path));
-    if path.is_dir() {
-        let summary = match DirRelay::existing(path).and_then(|relay| relay.summary()) {
-            Ok(summary) => summary,
+    let whole =
+        if is_url(path) {
+            let url = path.to_string_lossy();
+            Some(HttpRelay::new(&url).and_then(|relay| {
+                Ok((format!("{}: a relay server", relay.url()), relay.summary()?))
+            }))
+        } else if path.is_dir() {
+            Some(DirRelay::existing(path).and_then(|relay| {
+                Ok((
+                    format!("{}: a relay folder", escaped_path(path)),
+                    relay.summary()?,
+                ))
+            }))
+        } else {
+            None
+        };
+    if let Some(whole) = whole {
+        let (what, summary) = match whole {
+            Ok(found) => found,
             Err(e) => return failed(&context, e.into()),
         };
-        let text = describe_relay(path, &summary, SystemTime::now());
+        let text = describe_relay(&what, &summary, SystemTime::now());
         output::print(&text, "the summary").map_err(|e| format!("{context}: {e}"))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -750,14 +821,13 @@ fn ago(time: Option<u64>, now: SystemTime) -> String {
     }
 }
 
-/// A relay folder as its operator sees it. Names and ids from the relay are
+/// A relay as its operator sees it. Names and ids from the relay are
 /// escaped: a relay's file names and envelopes are anyone's to write.
-fn describe_relay(root: &Path, s: &RelaySummary, now: SystemTime) -> String {
+fn describe_relay(what: &str, s: &RelaySummary, now: SystemTime) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "{}: a relay folder, as its operator sees it ({} users, {} blobs)\n",
-        escaped_path(root),
+        "{what}, as its operator sees it ({} users, {} blobs)\n",
         s.users.len(),
         s.blobs.len()
     );
@@ -807,28 +877,13 @@ fn describe_relay(root: &Path, s: &RelaySummary, now: SystemTime) -> String {
         }
     }
     let _ = writeln!(text, "\nWhat the operator learns from this:");
-    let conversations = s.conversations();
-    if conversations.is_empty() {
-        let _ = writeln!(
-            text,
-            "  - who has keys here, and how many first contacts they can still take"
-        );
-    }
-    for c in &conversations {
-        let _ = writeln!(
-            text,
-            "  - {} writes to {}: {} message(s), {} bytes",
-            escaped(&c.from),
-            escaped(&c.to),
-            c.messages,
-            c.bytes
-        );
+    for line in s.learns() {
+        let _ = writeln!(text, "  - {}", escaped(&line));
     }
     let _ = writeln!(
         text,
-        "  - each file's exact size, and when it arrived\n\
-         What it cannot read: the files, their names, their keys, which blob a message points \
-         to, any private key."
+        "What it cannot read: {}.",
+        share::summary::CANNOT_SEE.join(", ")
     );
     text
 }

@@ -108,6 +108,8 @@ fn create<R: Rng + CryptoRng>(
     // would let people send files nobody can open.
     let home = Home::create(homes, &name, stores, lock)?;
     let bundle = ServerBundle::from_bob(&keys);
+    // A network relay wants the publication signed with the new IK.
+    relay.sign_as(name.as_str(), &home.stores.identities.key_pair);
     // Prekeys the relay withdraws here belonged to an earlier owner of the name.
     relay
         .publish(name.as_str(), &bundle.encode(), &published, take_over)

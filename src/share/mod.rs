@@ -17,6 +17,8 @@
 //! home, store        one person's private state and libsignal's stores
 //! lock, received     one command per home; the messages a home accepted
 //! relay, dir_relay   the untrusted server (a trait) and the folder one
+//! http_relay         the network one (`pqxdh-lab relay serve`), over the
+//!   http_api         API both sides build from: paths, bodies, signatures
 //! envelope, pointer  what the relay sees of a message, and what it carries
 //! stream, atomic     file encryption; all-or-nothing writes, swept leftovers
 //! interrupt          Ctrl-C: stop between segments, leave no partial file
@@ -32,6 +34,8 @@ pub mod envelope;
 pub mod error;
 pub mod escape;
 pub mod home;
+pub mod http_api;
+pub mod http_relay;
 pub mod init;
 pub mod inspect;
 pub mod interrupt;
@@ -54,6 +58,7 @@ pub mod trust;
 pub use dir_relay::DirRelay;
 pub use error::ShareError;
 pub use home::{Home, HomeError};
+pub use http_relay::HttpRelay;
 pub use init::{InitSummary, init, init_taking_over};
 pub use names::{BadName, Name};
 pub use publish::{PublishSummary, publish};

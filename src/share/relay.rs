@@ -1,7 +1,8 @@
 //! The untrusted server, as an interface. It stores bundles, blobs and
 //! messages and hands them out; it never gets a private key, a file key or a
-//! plaintext. The cryptography only talks to this trait, so a networked relay
-//! can replace the folder one without touching it.
+//! plaintext. The cryptography only talks to this trait, so the network
+//! relay (`http_relay.rs`, talking to `pqxdh-lab relay serve`) replaces the
+//! folder one (`dir_relay.rs`) without touching it.
 //!
 //! Everything a relay hands back was written by someone else, so a client
 //! treats it as hostile: each kind of object has a size limit no honest one
@@ -10,6 +11,7 @@
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
+use libsignal_protocol::IdentityKeyPair;
 use thiserror::Error;
 
 use super::escape::{escaped, escaped_path};
@@ -61,6 +63,28 @@ pub enum RelayError {
     NotWritable { path: PathBuf, source: io::Error },
     #[error("could not read or write {} on the relay: {source}", escaped_path(.path))]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "could not reach the relay at {url}: {reason}. Is `pqxdh-lab relay serve` running \
+         there, and is the address right (the relay prints it when it starts)?"
+    )]
+    Unreachable { url: String, reason: String },
+    #[error(
+        "the connection to the relay at {url} broke off in the middle of the {what} ({reason}); \
+         nothing half-received was kept, so run the command again"
+    )]
+    Dropped {
+        url: String,
+        what: &'static str,
+        reason: String,
+    },
+    #[error("the relay at {url} refused: {} (HTTP {status})", escaped(.message))]
+    Server {
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error("'{}' is not a relay: give a folder, or http://HOST:PORT for `pqxdh-lab relay serve` ({reason})", escaped(.given))]
+    BadAddress { given: String, reason: String },
 }
 
 pub type RelayResult<T> = Result<T, RelayError>;
@@ -72,6 +96,14 @@ pub trait BlobUpload: Write + Send {
 }
 
 pub trait Relay {
+    /// Lets this relay act for NAME where only NAME may: replacing NAME's
+    /// bundle, reading NAME's inbox, deleting NAME's messages. The network
+    /// relay signs those requests with NAME's identity key (`http_api.rs`);
+    /// the key stays in this process, and only signatures leave it. The
+    /// folder relay has no one to prove anything to (whoever can write the
+    /// folder can do everything), so by default this does nothing.
+    fn sign_as(&self, _name: &str, _identity: &IdentityKeyPair) {}
+
     /// Stores `name`'s bundle (signed prekeys, no one-time prekey) and
     /// replaces the one-time prekeys it hands out with `one_time_prekeys`
     /// (id, OPK public key). Returns the ids of the one-time prekeys it

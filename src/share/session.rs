@@ -91,12 +91,7 @@ impl<'a> Account<'a> {
         rng: &'a mut dyn CryptoRng,
     ) -> Result<Self, ShareError> {
         let home = Home::load(homes, &Name::new(name)?)?;
-        Ok(Self {
-            home,
-            relay,
-            clock,
-            rng,
-        })
+        Ok(Self::with_home(home, relay, clock, rng))
     }
 
     /// Like [`Account::load`], but if another command holds the home, waits
@@ -125,12 +120,24 @@ impl<'a> Account<'a> {
                 other => break other?,
             }
         };
-        Ok(Self {
+        Ok(Self::with_home(home, relay, clock, rng))
+    }
+
+    /// The account of a loaded home. The relay may act for its owner from
+    /// now on (a network relay signs with the identity key; `Relay::sign_as`).
+    fn with_home(
+        home: Home,
+        relay: &'a dyn Relay,
+        clock: Clock,
+        rng: &'a mut dyn CryptoRng,
+    ) -> Self {
+        relay.sign_as(home.name.as_str(), &home.stores.identities.key_pair);
+        Self {
             home,
             relay,
             clock,
             rng,
-        })
+        }
     }
 
     pub fn name(&self) -> &Name {

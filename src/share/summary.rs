@@ -108,6 +108,55 @@ impl RelaySummary {
     }
 }
 
+/// What a relay cannot read, whatever it stores: shown by `share inspect
+/// RELAY` and the network relay's page alike.
+pub const CANNOT_SEE: &[&str] = &[
+    "the files and their names",
+    "the file keys (inside the encrypted messages)",
+    "which blob a message points to (only timing and addresses link them)",
+    "any private key",
+];
+
+/// What a relay can do anyway: encryption does not prevent it, and the
+/// last one is what safety numbers are for.
+pub const CAN_STILL_DO: &[&str] = &[
+    "drop, delay or reorder messages and files",
+    "withhold one-time prekeys (PQXDH then runs without DH4) or hand one out twice",
+    "answer a first contact with a bundle of its own: compare safety numbers to find out",
+];
+
+impl RelaySummary {
+    /// What the operator learns from what it holds, one sentence each: who
+    /// has keys here, who writes to whom, how much, and the sizes.
+    pub fn learns(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let conversations = self.conversations();
+        if conversations.is_empty() {
+            lines.push(
+                "who has keys here, and how many first contacts they can still take".to_string(),
+            );
+        }
+        for c in &conversations {
+            lines.push(format!(
+                "{} writes to {}: {} message(s), {} bytes",
+                c.from, c.to, c.messages, c.bytes
+            ));
+        }
+        lines.push("each file's exact size, and when it arrived".to_string());
+        lines
+    }
+
+    /// The summary as the network relay shows it to anyone: blob ids are
+    /// capabilities (whoever knows one can download and delete the blob),
+    /// so only their start is shown.
+    pub fn redacted(mut self) -> Self {
+        for blob in &mut self.blobs {
+            blob.id = super::http_api::shown_blob_id(&blob.id);
+        }
+        self
+    }
+}
+
 fn seconds(time: std::io::Result<SystemTime>) -> Option<u64> {
     time.ok()?
         .duration_since(UNIX_EPOCH)
