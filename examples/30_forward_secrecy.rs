@@ -8,7 +8,7 @@ use clap::Parser;
 use pqxdh_lab::conversation::{
     self, Compromise, Conversation, ConversationOptions, Party, Pattern,
 };
-use pqxdh_lab::views::plain::wrap;
+use pqxdh_lab::views::text::wrap;
 
 #[derive(Parser)]
 struct Args {

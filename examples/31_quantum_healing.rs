@@ -151,7 +151,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(reason) = last_reason {
         println!();
         println!("A healed message's full reason, as the ledger gives it:");
-        print!("{}", pqxdh_lab::views::plain::wrap(&reason, "  "));
+        print!("{}", pqxdh_lab::views::text::wrap(&reason, "  "));
     }
     Ok(())
 }

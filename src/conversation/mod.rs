@@ -31,9 +31,11 @@ mod spqr_message;
 pub use braid::SpqrView;
 pub use ledger::ATTACKER_STREAM;
 pub use message::{MessageError, MessageKind};
-pub use model::{Check, Conversation, LedgerEntry, LibsignalSaw, MessageRecord, Receipt};
+pub use model::{
+    ChainState, Check, Conversation, LedgerEntry, LibsignalSaw, MessageRecord, Moment,
+    RatchetState, Receipt,
+};
 pub use options::{Compromise, ConversationOptions, MAX_MESSAGES, Party, Pattern};
-pub use recompute::{ChainState, Moment, RatchetState};
 pub use schedule::{Event, HeldBack, Schedule};
 pub use spqr_message::{Payload as SpqrPayload, SpqrMessage};
 

@@ -7,8 +7,7 @@ use serde::Serialize;
 use super::braid::SpqrView;
 use super::message::MessageKind;
 use super::options::{Compromise, Party, Pattern};
-use super::recompute::Moment;
-use super::schedule::Schedule;
+use super::schedule::{Event, Schedule};
 use crate::transcript::Field;
 
 /// What libsignal's sessions reported around one message (the reference the
@@ -151,4 +150,34 @@ impl Conversation {
             Party::Bob => (&self.ik_b, &self.ik_a),
         }
     }
+}
+
+/// One party's ratchet at a moment of the conversation, for the views: what
+/// it holds, with no private key (the views show ratchet public keys only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatchetState {
+    pub root_key: [u8; 32],
+    pub sending: ChainState,
+    /// The chains it receives on, oldest first.
+    pub receiving: Vec<ChainState>,
+    /// Seeds of skipped messages, kept until they arrive: (ratchet key,
+    /// counter, seed). A forward-secrecy cost: they wait on the device.
+    pub stored: Vec<(Vec<u8>, u32, [u8; 32])>,
+}
+
+/// A symmetric chain: the ratchet key it belongs to, its current chain key,
+/// and the number of the next message on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainState {
+    pub ratchet_key: Vec<u8>,
+    pub chain_key: [u8; 32],
+    pub next: u32,
+}
+
+/// Both ratchets right after one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    pub event: Event,
+    pub alice: RatchetState,
+    pub bob: RatchetState,
 }

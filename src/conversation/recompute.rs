@@ -14,7 +14,7 @@ use libsignal_protocol::{PrivateKey, PublicKey};
 use thiserror::Error;
 
 use super::message::ParsedMessage;
-use super::model::Receipt;
+use super::model::{ChainState, Moment, RatchetState, Receipt};
 use super::options::Party;
 use super::schedule::{Event, Schedule};
 use super::session_fields::ChainFields;
@@ -58,36 +58,6 @@ struct Chain {
     ratchet_key: Vec<u8>,
     key: [u8; 32],
     index: u32,
-}
-
-/// One party's ratchet at a moment of the conversation, for the views: what
-/// it holds, with no private key (the views show ratchet public keys only).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RatchetState {
-    pub root_key: [u8; 32],
-    pub sending: ChainState,
-    /// The chains it receives on, oldest first.
-    pub receiving: Vec<ChainState>,
-    /// Seeds of skipped messages, kept until they arrive: (ratchet key,
-    /// counter, seed). A forward-secrecy cost: they wait on the device.
-    pub stored: Vec<(Vec<u8>, u32, [u8; 32])>,
-}
-
-/// A symmetric chain: the ratchet key it belongs to, its current chain key,
-/// and the number of the next message on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainState {
-    pub ratchet_key: Vec<u8>,
-    pub chain_key: [u8; 32],
-    pub next: u32,
-}
-
-/// Both ratchets right after one event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Moment {
-    pub event: Event,
-    pub alice: RatchetState,
-    pub bob: RatchetState,
 }
 
 fn chain_state(chain: &Chain) -> ChainState {

@@ -30,7 +30,7 @@ use super::activity::TransferGuard;
 use super::http::{self, Connection, Request, Response};
 use super::limits::MAX_SMALL_BODY;
 use super::page;
-use super::server::Shared;
+use super::shared::Shared;
 
 /// An answer, and the transfer it keeps listed until it is sent.
 pub struct Answer {
@@ -208,7 +208,14 @@ pub fn handle(shared: &Shared, conn: &mut Connection, req: &Request) -> Answer {
         ("GET", Route::Page) => page::html(&shared.public_url).into(),
         ("GET", Route::Script) => page::script().into(),
         ("GET", Route::Style) => page::style().into(),
-        ("GET", Route::View) => shared.view().into(),
+        ("GET", Route::View) => match shared.view() {
+            Ok(bytes) => Response::bytes(200, "application/json", bytes),
+            Err(e) => {
+                eprintln!("pqxdh-lab relay: the relay folder could not be read: {e}");
+                refuse(500, "storage", "the relay folder could not be read")
+            }
+        }
+        .into(),
         ("GET", Route::Summary) => match shared.relay.summary() {
             Ok(summary) => json(200, &summary.redacted()).into(),
             Err(e) => relay_error(e, &address).into(),

@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! server     accept, admit, hand each connection to a fixed pool of threads
+//! shared     what the worker threads share: the folder, nonces, activity
 //! admission  connections and requests per address
 //! http       one bounded HTTP/1.1 request and its answer per connection
 //! api        the API: checks, then the folder relay underneath
@@ -23,6 +24,7 @@ pub mod limits;
 pub mod nonces;
 pub mod page;
 pub mod server;
+pub mod shared;
 pub mod view;
 
 pub use server::{Config, ServeError, Server, student_urls};

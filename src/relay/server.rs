@@ -10,20 +10,18 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thiserror::Error;
 
 use crate::share::DirRelay;
-use crate::share::relay::{Relay, RelayError};
+use crate::share::relay::RelayError;
 
-use super::activity::{Activity, now};
 use super::admission::{Admission, Refused, Ticket};
 use super::api::{self, refuse};
-use super::http::{Connection, HeadError, Response};
-use super::limits::{QUEUED_CONNECTIONS, VIEW_CACHE, WORKERS};
-use super::nonces::Nonces;
-use super::view::View;
+use super::http::{Connection, HeadError};
+use super::limits::{QUEUED_CONNECTIONS, WORKERS};
+use super::shared::Shared;
 
 /// What `relay serve` was asked for.
 #[derive(Debug, Clone)]
@@ -52,42 +50,6 @@ pub enum ServeError {
     Storage(#[from] RelayError),
 }
 
-/// What every worker thread shares.
-pub struct Shared {
-    pub relay: DirRelay,
-    pub nonces: Nonces,
-    pub activity: Arc<Activity>,
-    pub max_blob: u64,
-    /// The address students use, as the page shows it.
-    pub public_url: String,
-    pub started: u64,
-    view_cache: Mutex<Option<(Instant, Vec<u8>)>>,
-}
-
-impl Shared {
-    /// The page's data, computed at most every [`VIEW_CACHE`].
-    pub fn view(&self) -> Response {
-        let mut cache = self.view_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, bytes)) = cache.as_ref()
-            && at.elapsed() < VIEW_CACHE
-        {
-            return Response::bytes(200, "application/json", bytes.clone());
-        }
-        match self.relay.summary() {
-            Ok(summary) => {
-                let view = View::new(summary, &self.activity, &self.public_url, self.started);
-                let bytes = serde_json::to_vec(&view).unwrap_or_default();
-                *cache = Some((Instant::now(), bytes.clone()));
-                Response::bytes(200, "application/json", bytes)
-            }
-            Err(e) => {
-                eprintln!("pqxdh-lab relay: the relay folder could not be read: {e}");
-                refuse(500, "storage", "the relay folder could not be read")
-            }
-        }
-    }
-}
-
 /// A relay bound to its address, ready to run.
 pub struct Server {
     listener: TcpListener,
@@ -113,15 +75,7 @@ impl Server {
             .unwrap_or_else(|| format!("http://{local}"));
         Ok(Self {
             listener,
-            shared: Arc::new(Shared {
-                relay,
-                nonces: Nonces::default(),
-                activity: Arc::new(Activity::default()),
-                max_blob: config.max_blob,
-                public_url,
-                started: now(),
-                view_cache: Mutex::new(None),
-            }),
+            shared: Arc::new(Shared::new(relay, config.max_blob, public_url)),
         })
     }
 

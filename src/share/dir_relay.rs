@@ -21,13 +21,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rand::Rng;
 
 use super::atomic::{self, Access, AtomicFile, Durability, Sweep};
+use super::envelope::{Envelope, Kind};
 use super::names::is_relay_id;
 use super::regular_file::{self, Refusal};
 use super::relay::{
     BlobUpload, MAX_BUNDLE_BYTES, MAX_MESSAGE_BYTES, MAX_PREKEY_BYTES, Relay, RelayError,
     RelayResult,
 };
-use super::summary::{self, RelaySummary};
+use super::summary::{
+    BLOB_HEAD_BYTES, BlobSummary, MessageSummary, RefusedObject, RelaySummary, UserSummary,
+};
 use crate::engine::ServerBundle;
 
 /// The folders of a relay, under its root.
@@ -448,7 +451,7 @@ impl Relay for DirRelay {
     }
 
     fn summary(&self) -> RelayResult<RelaySummary> {
-        summary::of_folder(self)
+        summarise(self)
     }
 }
 
@@ -497,5 +500,137 @@ impl BlobUpload for DirUpload {
         // gigabyte to disk here would double the time of a send.
         file.commit_with(&dest, Durability::Visible)
             .map_err(write_err(&dest))
+    }
+}
+
+// What the relay holds, per user (the data is defined in `summary.rs`).
+
+fn seconds(time: std::io::Result<SystemTime>) -> Option<u64> {
+    time.ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
+}
+
+/// Sub-folders of `dir` whose names follow the naming rule.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|n| is_relay_id(n))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Summarises a relay folder: what `Relay::summary` gives for it.
+fn summarise(relay: &DirRelay) -> RelayResult<RelaySummary> {
+    let root = relay.root();
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    let mut summary = RelaySummary::default();
+
+    let mut names = DirRelay::list(&root.join("bundles"), "bundle")?;
+    names.extend(names_in(&root.join("prekeys")));
+    names.extend(names_in(&root.join("inbox")));
+    names.sort();
+    names.dedup();
+
+    for name in names {
+        let identity_key = match relay.peek_bundle(&name) {
+            Ok(Some(bytes)) => match ServerBundle::decode(&bytes) {
+                Ok(bundle) => Some(hex::encode(bundle.identity_key)),
+                Err(e) => {
+                    summary.refused.push(RefusedObject {
+                        path: shown(&relay.bundle_path(&name)),
+                        reason: e.to_string(),
+                    });
+                    None
+                }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                summary
+                    .refused
+                    .push(refusal(&shown(&relay.bundle_path(&name)), e));
+                None
+            }
+        };
+        let mut waiting = Vec::new();
+        for id in relay.inbox(&name)? {
+            let path = relay.message_path(&name, &id);
+            let envelope = relay.read(&name, &id).and_then(|bytes| {
+                Envelope::decode(&bytes).map_err(|e| RelayError::Refused {
+                    what: "message",
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })
+            });
+            match envelope {
+                Ok(envelope) => {
+                    let meta = fs::metadata(&path).ok();
+                    waiting.push(MessageSummary {
+                        id,
+                        from: envelope.from,
+                        to: envelope.to,
+                        kind: match envelope.kind {
+                            Kind::File => "file",
+                            Kind::Receipt => "receipt",
+                        }
+                        .into(),
+                        message_type: envelope.message_type.libsignal_name().into(),
+                        size: meta.as_ref().map_or(0, |m| m.len()),
+                        time: meta.and_then(|m| seconds(m.modified())),
+                    });
+                }
+                Err(e) => summary.refused.push(refusal(&shown(&path), e)),
+            }
+        }
+        summary.users.push(UserSummary {
+            prekeys_left: relay.prekeys_left(&name)?,
+            name,
+            identity_key,
+            waiting,
+        });
+    }
+
+    for id in DirRelay::list(&root.join("blobs"), "blob")? {
+        let path = relay.blob_path(&id);
+        match regular_file::open(&path) {
+            Ok(file) => {
+                let meta = file.metadata().ok();
+                let mut head = Vec::with_capacity(BLOB_HEAD_BYTES);
+                let _ = (&file).take(BLOB_HEAD_BYTES as u64).read_to_end(&mut head);
+                summary.blobs.push(BlobSummary {
+                    id,
+                    size: meta.as_ref().map_or(0, |m| m.len()),
+                    first_bytes: hex::encode(head),
+                    time: meta.and_then(|m| seconds(m.modified())),
+                });
+            }
+            Err(e) => summary.refused.push(RefusedObject {
+                path: shown(&path),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok(summary)
+}
+
+fn refusal(path: &str, e: RelayError) -> RefusedObject {
+    let reason = match e {
+        RelayError::Refused { reason, .. } => reason,
+        other => other.to_string(),
+    };
+    RefusedObject {
+        path: path.to_string(),
+        reason,
     }
 }

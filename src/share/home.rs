@@ -16,7 +16,7 @@ use thiserror::Error;
 
 use super::atomic::{self, Access, AtomicFile, Sweep};
 use super::escape::escaped_path;
-use super::lock::HomeLock;
+use super::lock::{HomeLock, LockFailure};
 use super::names::Name;
 use super::received::Received;
 use super::store::{Identities, KyberPreKeys, PreKeys, Sessions, SignedPreKeys, Stores};
@@ -131,7 +131,7 @@ impl Home {
             path: dir.clone(),
             source,
         })?;
-        HomeLock::acquire(&dir, name)
+        lock(&dir, name)
     }
 
     /// Locks NAME's home and loads its state from `base/NAME/state.json`.
@@ -144,7 +144,7 @@ impl Home {
         if !dir.is_dir() {
             return Err(missing());
         }
-        let lock = HomeLock::acquire(&dir, name)?;
+        let lock = lock(&dir, name)?;
         // A state file being written when its command was killed.
         atomic::sweep(&dir, Sweep::Local);
         let path = dir.join(STATE_FILE);
@@ -307,4 +307,15 @@ impl Home {
         self.generation += 1;
         Ok(())
     }
+}
+
+/// Locks NAME's home folder `dir` for this command.
+fn lock(dir: &Path, name: &Name) -> Result<HomeLock, HomeError> {
+    HomeLock::acquire(dir).map_err(|failure| match failure {
+        LockFailure::Busy => HomeError::Busy {
+            name: name.to_string(),
+        },
+        LockFailure::Open { path, source } => HomeError::Io { path, source },
+        LockFailure::Lock { path, source } => HomeError::Lock { path, source },
+    })
 }

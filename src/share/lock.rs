@@ -13,10 +13,8 @@
 //! lock is never left behind.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::path::Path;
-
-use super::home::HomeError;
-use super::names::Name;
+use std::io;
+use std::path::{Path, PathBuf};
 
 const LOCK_FILE: &str = "lock";
 
@@ -26,10 +24,21 @@ pub struct HomeLock {
     _file: File,
 }
 
+/// Why a home could not be locked (`home.rs` words it for the user).
+#[derive(Debug)]
+pub enum LockFailure {
+    /// Another command holds the lock now.
+    Busy,
+    /// The lock file could not be opened.
+    Open { path: PathBuf, source: io::Error },
+    /// The file system refused to lock it.
+    Lock { path: PathBuf, source: io::Error },
+}
+
 impl HomeLock {
-    /// Locks the home folder `dir` of `name`, which must exist. Returns
-    /// [`HomeError::Busy`] at once if another command holds it.
-    pub fn acquire(dir: &Path, name: &Name) -> Result<Self, HomeError> {
+    /// Locks the home folder `dir`, which must exist. Fails with
+    /// [`LockFailure::Busy`] at once if another command holds it.
+    pub fn acquire(dir: &Path) -> Result<Self, LockFailure> {
         let path = dir.join(LOCK_FILE);
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
@@ -38,16 +47,14 @@ impl HomeLock {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let file = options.open(&path).map_err(|source| HomeError::Io {
+        let file = options.open(&path).map_err(|source| LockFailure::Open {
             path: path.clone(),
             source,
         })?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file }),
-            Err(TryLockError::WouldBlock) => Err(HomeError::Busy {
-                name: name.to_string(),
-            }),
-            Err(TryLockError::Error(source)) => Err(HomeError::Lock { path, source }),
+            Err(TryLockError::WouldBlock) => Err(LockFailure::Busy),
+            Err(TryLockError::Error(source)) => Err(LockFailure::Lock { path, source }),
         }
     }
 }

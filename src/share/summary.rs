@@ -1,23 +1,12 @@
 //! What a relay holds, per user, as its operator sees it: the data behind
-//! `share inspect RELAY` (and any other view of a relay, such as a web page).
-//! It is computed from public files only; no key is involved.
+//! `share inspect RELAY` and the relay server's page. It is computed from
+//! public files only, no key involved, by the folder relay
+//! (`dir_relay.rs`, which every relay stores its objects through).
 //!
 //! Everything in it was written by someone else: a view escapes its strings
 //! before printing them (`escape.rs`).
 
-use std::fs;
-use std::io::Read;
-use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde::{Deserialize, Serialize};
-
-use super::dir_relay::DirRelay;
-use super::envelope::{Envelope, Kind};
-use super::names::is_relay_id;
-use super::regular_file;
-use super::relay::{Relay, RelayError, RelayResult};
-use crate::engine::ServerBundle;
 
 /// How many of a blob's first bytes a summary shows.
 pub const BLOB_HEAD_BYTES: usize = 16;
@@ -154,135 +143,5 @@ impl RelaySummary {
             blob.id = super::http_api::shown_blob_id(&blob.id);
         }
         self
-    }
-}
-
-fn seconds(time: std::io::Result<SystemTime>) -> Option<u64> {
-    time.ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()
-        .map(|d| d.as_secs())
-}
-
-/// Sub-folders of `dir` whose names follow the naming rule.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().to_str().map(String::from))
-        .filter(|n| is_relay_id(n))
-        .collect();
-    names.sort();
-    names
-}
-
-/// Summarises a relay folder.
-pub fn of_folder(relay: &DirRelay) -> RelayResult<RelaySummary> {
-    let root = relay.root();
-    let shown = |path: &Path| {
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .display()
-            .to_string()
-    };
-    let mut summary = RelaySummary::default();
-
-    let mut names = DirRelay::list(&root.join("bundles"), "bundle")?;
-    names.extend(names_in(&root.join("prekeys")));
-    names.extend(names_in(&root.join("inbox")));
-    names.sort();
-    names.dedup();
-
-    for name in names {
-        let identity_key = match relay.peek_bundle(&name) {
-            Ok(Some(bytes)) => match ServerBundle::decode(&bytes) {
-                Ok(bundle) => Some(hex::encode(bundle.identity_key)),
-                Err(e) => {
-                    summary.refused.push(RefusedObject {
-                        path: shown(&relay.bundle_path(&name)),
-                        reason: e.to_string(),
-                    });
-                    None
-                }
-            },
-            Ok(None) => None,
-            Err(e) => {
-                summary
-                    .refused
-                    .push(refusal(&shown(&relay.bundle_path(&name)), e));
-                None
-            }
-        };
-        let mut waiting = Vec::new();
-        for id in relay.inbox(&name)? {
-            let path = relay.message_path(&name, &id);
-            let envelope = relay.read(&name, &id).and_then(|bytes| {
-                Envelope::decode(&bytes).map_err(|e| RelayError::Refused {
-                    what: "message",
-                    path: path.clone(),
-                    reason: e.to_string(),
-                })
-            });
-            match envelope {
-                Ok(envelope) => {
-                    let meta = fs::metadata(&path).ok();
-                    waiting.push(MessageSummary {
-                        id,
-                        from: envelope.from,
-                        to: envelope.to,
-                        kind: match envelope.kind {
-                            Kind::File => "file",
-                            Kind::Receipt => "receipt",
-                        }
-                        .into(),
-                        message_type: envelope.message_type.libsignal_name().into(),
-                        size: meta.as_ref().map_or(0, |m| m.len()),
-                        time: meta.and_then(|m| seconds(m.modified())),
-                    });
-                }
-                Err(e) => summary.refused.push(refusal(&shown(&path), e)),
-            }
-        }
-        summary.users.push(UserSummary {
-            prekeys_left: relay.prekeys_left(&name)?,
-            name,
-            identity_key,
-            waiting,
-        });
-    }
-
-    for id in DirRelay::list(&root.join("blobs"), "blob")? {
-        let path = relay.blob_path(&id);
-        match regular_file::open(&path) {
-            Ok(file) => {
-                let meta = file.metadata().ok();
-                let mut head = Vec::with_capacity(BLOB_HEAD_BYTES);
-                let _ = (&file).take(BLOB_HEAD_BYTES as u64).read_to_end(&mut head);
-                summary.blobs.push(BlobSummary {
-                    id,
-                    size: meta.as_ref().map_or(0, |m| m.len()),
-                    first_bytes: hex::encode(head),
-                    time: meta.and_then(|m| seconds(m.modified())),
-                });
-            }
-            Err(e) => summary.refused.push(RefusedObject {
-                path: shown(&path),
-                reason: e.to_string(),
-            }),
-        }
-    }
-    Ok(summary)
-}
-
-fn refusal(path: &str, e: RelayError) -> RefusedObject {
-    let reason = match e {
-        RelayError::Refused { reason, .. } => reason,
-        other => other.to_string(),
-    };
-    RefusedObject {
-        path: path.to_string(),
-        reason,
     }
 }

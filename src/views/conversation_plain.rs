@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::conversation_words as words;
-use super::plain::wrap;
+use super::text::wrap;
 use crate::conversation::{Conversation, LedgerEntry, MessageRecord, Party};
 use crate::transcript::Field;
 

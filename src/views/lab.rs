@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::plain::{Hex, hex_lines, value_heading, wrap};
+use super::text::{Hex, hex_lines, value_heading, wrap};
 use crate::engine::RunOptions;
 use crate::transcript::{LabDetails, LabRecord, StepId, Transcript, Verdict};
 

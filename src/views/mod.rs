@@ -3,7 +3,8 @@
 //! the one source of its schema, labs included), a conversation the same two
 //! ways (`conversation_plain.rs`, `conversation_json.rs`),
 //! and what both views and the UI share: the words of a step's outcome
-//! (`outcome.rs`) and the hex abbreviation (`hexfmt.rs`). Views only read a
+//! (`outcome.rs`), the hex abbreviation (`hexfmt.rs`) and the text blocks
+//! of the plain views (`text.rs`). Views only read a
 //! transcript; none of them computes cryptography.
 
 pub mod conversation_json;
@@ -14,3 +15,4 @@ pub mod json;
 pub mod lab;
 pub mod outcome;
 pub mod plain;
+pub mod text;
