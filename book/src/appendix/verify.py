@@ -31,6 +31,7 @@ try:
     )
     from cryptography.hazmat.primitives.hashes import SHA256
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
     from kyber_py.kyber import Kyber1024
 except ImportError as missing:
     print(f"verify.py needs: pip install cryptography kyber-py ({missing})", file=sys.stderr)
@@ -101,7 +102,10 @@ class Transcript:
 
 # ANCHOR: curve_keys
 def x25519_public(private):
-    return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+    # public_bytes(Raw, Raw) rather than public_bytes_raw(), which needs
+    # cryptography 40 or later; Debian 12's python3-cryptography is 38.
+    public = X25519PrivateKey.from_private_bytes(private).public_key()
+    return public.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 def x25519(private, public, name):
